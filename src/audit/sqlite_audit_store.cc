@@ -1,0 +1,228 @@
+#include "audit/sqlite_audit_store.h"
+
+#include <sqlite3.h>
+
+#include <filesystem>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "engine/comment_json.h"
+
+namespace hakam {
+
+namespace {
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS decisions (
+  seq              INTEGER PRIMARY KEY AUTOINCREMENT,
+  decision_id      TEXT NOT NULL UNIQUE,
+  decided_at_us    INTEGER NOT NULL,
+  comment_id       TEXT NOT NULL,
+  article_id       TEXT NOT NULL,
+  site             TEXT NOT NULL,
+  section          TEXT NOT NULL,
+  author_id        TEXT NOT NULL,
+  text_sha256      TEXT NOT NULL,
+  action           TEXT NOT NULL,
+  score            REAL NOT NULL,
+  policy_id        TEXT NOT NULL,
+  ruleset_version  TEXT NOT NULL,
+  reasons_json     TEXT NOT NULL,
+  decision         BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS decisions_comment ON decisions(site, comment_id);
+CREATE TRIGGER IF NOT EXISTS decisions_no_update BEFORE UPDATE ON decisions
+  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS decisions_no_delete BEFORE DELETE ON decisions
+  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+PRAGMA user_version = 1;
+)sql";
+
+constexpr const char* kInsert = R"sql(
+INSERT INTO decisions (decision_id, decided_at_us, comment_id, article_id,
+  site, section, author_id, text_sha256, action, score, policy_id,
+  ruleset_version, reasons_json, decision)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+)sql";
+
+absl::Status SqliteError(sqlite3* db, absl::string_view what) {
+  return absl::UnavailableError(
+      absl::StrCat("audit store: ", what, ": ", sqlite3_errmsg(db)));
+}
+
+std::string ReasonsJson(const hakam::v1::Decision& d) {
+  std::vector<std::string> parts;
+  parts.reserve(d.reasons_size());
+  for (const auto& r : d.reasons()) parts.push_back(MessageToJson(r));
+  return absl::StrCat("[", absl::StrJoin(parts, ","), "]");
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<SqliteAuditStore>> SqliteAuditStore::Open(
+    const SqliteAuditStoreOptions& options) {
+  if (options.path.empty()) {
+    return absl::InvalidArgumentError("audit store: empty database path");
+  }
+  const std::filesystem::path parent =
+      std::filesystem::path(options.path).parent_path();
+  std::error_code ec;
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  if (ec) {
+    return absl::UnavailableError(absl::StrCat(
+        "audit store: cannot create ", parent.string(), ": ", ec.message()));
+  }
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(options.path.c_str(), &db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                          SQLITE_OPEN_NOMUTEX,
+                      nullptr) != SQLITE_OK) {
+    absl::Status s = SqliteError(db, absl::StrCat("open ", options.path));
+    sqlite3_close(db);
+    return s;
+  }
+  const std::string pragmas = absl::StrCat(
+      "PRAGMA journal_mode=WAL; PRAGMA synchronous=",
+      options.full_sync ? "FULL" : "NORMAL", "; PRAGMA busy_timeout=5000;");
+  sqlite3_stmt* insert = nullptr;
+  if (sqlite3_exec(db, pragmas.c_str(), nullptr, nullptr, nullptr) !=
+          SQLITE_OK ||
+      sqlite3_exec(db, kSchema, nullptr, nullptr, nullptr) != SQLITE_OK ||
+      sqlite3_prepare_v2(db, kInsert, -1, &insert, nullptr) != SQLITE_OK) {
+    absl::Status s = SqliteError(db, absl::StrCat("initialize ", options.path));
+    sqlite3_close(db);
+    return s;
+  }
+  return std::unique_ptr<SqliteAuditStore>(
+      new SqliteAuditStore(options, db, insert));
+}
+
+SqliteAuditStore::SqliteAuditStore(SqliteAuditStoreOptions options,
+                                   sqlite3* db, sqlite3_stmt* insert)
+    : options_(std::move(options)), db_(db), insert_(insert) {
+  writer_ = std::thread([this] { WriterLoop(); });
+}
+
+SqliteAuditStore::~SqliteAuditStore() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  writer_.join();
+  sqlite3_finalize(insert_);
+  sqlite3_close(db_);
+}
+
+void SqliteAuditStore::Append(AuditRecord record, DoneCallback done) {
+  {
+    absl::MutexLock lock(&mu_);
+    if (!stopping_) {
+      queue_.push_back({std::move(record), std::move(done)});
+      ++appended_;
+      return;
+    }
+  }
+  done(absl::UnavailableError("audit store is shutting down"));
+}
+
+absl::Status SqliteAuditStore::Flush() {
+  absl::MutexLock lock(&mu_);
+  struct Wait {
+    SqliteAuditStore* self;
+    int64_t target;
+  } wait{this, appended_};
+  mu_.Await(absl::Condition(
+      +[](Wait* w) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+        return w->self->finished_ >= w->target;
+      },
+      &wait));
+  absl::Status s = first_error_;
+  first_error_ = absl::OkStatus();
+  return s;
+}
+
+int64_t SqliteAuditStore::committed() const {
+  absl::MutexLock lock(&mu_);
+  return committed_;
+}
+
+void SqliteAuditStore::WriterLoop() {
+  std::deque<Pending> batch;
+  while (true) {
+    {
+      absl::MutexLock lock(&mu_);
+      mu_.Await(absl::Condition(
+          +[](SqliteAuditStore* s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s->mu_) {
+            return !s->queue_.empty() || s->stopping_;
+          },
+          this));
+      if (queue_.empty() && stopping_) return;
+      const size_t n =
+          std::min(queue_.size(), static_cast<size_t>(options_.max_batch));
+      for (size_t i = 0; i < n; ++i) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    const absl::Status status = CommitBatch(batch);
+    const int64_t n = static_cast<int64_t>(batch.size());
+    for (Pending& p : batch) p.done(status);
+    batch.clear();
+    absl::MutexLock lock(&mu_);
+    finished_ += n;
+    if (status.ok()) {
+      committed_ += n;
+    } else if (first_error_.ok()) {
+      first_error_ = status;
+    }
+  }
+}
+
+absl::Status SqliteAuditStore::CommitBatch(std::deque<Pending>& batch) {
+  if (sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) !=
+      SQLITE_OK) {
+    return SqliteError(db_, "begin");
+  }
+  for (const Pending& p : batch) {
+    const AuditRecord& r = p.record;
+    const hakam::v1::Decision& d = r.decision;
+    const std::string reasons = ReasonsJson(d);
+    const std::string blob = d.SerializeAsString();
+    const int64_t decided_us =
+        d.decided_at().seconds() * 1000000 + d.decided_at().nanos() / 1000;
+    sqlite3_reset(insert_);
+    auto text = [&](int i, const std::string& s) {
+      sqlite3_bind_text(insert_, i, s.data(), static_cast<int>(s.size()),
+                        SQLITE_TRANSIENT);
+    };
+    text(1, d.decision_id());
+    sqlite3_bind_int64(insert_, 2, decided_us);
+    text(3, r.comment_id);
+    text(4, r.article_id);
+    text(5, r.site);
+    text(6, r.section);
+    text(7, r.author_id);
+    text(8, r.text_sha256);
+    text(9, hakam::v1::Action_Name(d.action()));
+    sqlite3_bind_double(insert_, 10, d.score());
+    text(11, d.policy_id());
+    text(12, d.ruleset_version());
+    text(13, reasons);
+    sqlite3_bind_blob(insert_, 14, blob.data(), static_cast<int>(blob.size()),
+                      SQLITE_TRANSIENT);
+    if (sqlite3_step(insert_) != SQLITE_DONE) {
+      absl::Status s = SqliteError(db_, "insert");
+      sqlite3_reset(insert_);
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      return s;
+    }
+  }
+  if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    absl::Status s = SqliteError(db_, "commit");
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    return s;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace hakam

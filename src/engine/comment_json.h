@@ -1,0 +1,35 @@
+// JSON forms of comments and decisions, for JSON Lines input (`hakam check
+// -`, later batch re-scoring) and for printing decisions.
+//
+//   absl::StatusOr<hakam::v1::Comment> c =
+//       ParseCommentJson(R"({"comment_id": "c1", "text": "hello"})");
+//   std::string out = DecisionToJson(decision);  // one line
+//
+// Field names are the proto's (`comment_id`, `article_id`, `site`,
+// `section`, `author_id`, `text`, `created_at`, `parent_id`, `language`);
+// `text` is a plain JSON string (not base64 as protobuf's mapping of
+// `bytes` would require), `created_at` an RFC 3339 timestamp.
+//
+// Thread safety: stateless; safe from any thread.
+#pragma once
+
+#include <string>
+#include "absl/strings/string_view.h"
+
+#include "absl/status/statusor.h"
+#include "hakam/v1/moderation.pb.h"
+
+namespace hakam {
+
+// Parses one JSON object into a Comment. INVALID_ARGUMENT, naming the
+// field, for malformed JSON, unknown fields and wrong types.
+absl::StatusOr<hakam::v1::Comment> ParseCommentJson(absl::string_view json);
+
+// A decision as single-line JSON (protobuf's JSON mapping, proto field
+// names, enums by name, default values included).
+std::string DecisionToJson(const hakam::v1::Decision& decision);
+
+// Any message as single-line JSON, same conventions.
+std::string MessageToJson(const google::protobuf::Message& message);
+
+}  // namespace hakam

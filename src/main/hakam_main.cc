@@ -1,0 +1,49 @@
+// hakam: the command-line tool. See docs/cli.md.
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "cli/check_command.h"
+
+ABSL_FLAG(std::string, server, "",
+          "host:port of a hakamd to evaluate through (default: evaluate "
+          "locally)");
+ABSL_FLAG(std::string, rules, "./rules", "Rules directory (local mode)");
+ABSL_FLAG(std::string, site, "", "Site of the comment given as TEXT");
+ABSL_FLAG(std::string, section, "", "Section of the comment given as TEXT");
+
+namespace {
+constexpr char kUsage[] =
+    "Hakam command-line tool.\n"
+    "Usage:\n"
+    "  hakam check [--server=HOST:PORT] [--rules=DIR] TEXT   one comment\n"
+    "  hakam check [--server=HOST:PORT] [--rules=DIR] -      JSON Lines on "
+    "stdin\n";
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(kUsage);
+  std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
+  std::vector<std::string> args(positional.begin() + 1, positional.end());
+  if (args.empty()) {
+    std::fputs(kUsage, stderr);
+    return 2;
+  }
+  const std::string command = args.front();
+  args.erase(args.begin());
+  if (command == "check") {
+    hakam::cli::CheckOptions options;
+    options.server = absl::GetFlag(FLAGS_server);
+    options.rules_dir = absl::GetFlag(FLAGS_rules);
+    options.site = absl::GetFlag(FLAGS_site);
+    options.section = absl::GetFlag(FLAGS_section);
+    return hakam::cli::RunCheck(options, args, std::cin, std::cout, std::cerr);
+  }
+  std::fprintf(stderr, "hakam: unknown command \"%s\"\n%s", command.c_str(),
+               kUsage);
+  return 2;
+}

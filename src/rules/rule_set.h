@@ -1,0 +1,104 @@
+// RuleSet: every rule of a ruleset compiled for matching, immutable.
+//
+// Rules are grouped by the view they match on; each view's rules form one
+// RE2::Set that finds, in one linear pass, which rules match. Only the rules
+// that hit are then run individually (one RE2 per rule and view) to extract
+// their spans, which are mapped back to the original text.
+//
+//   DiagnosticSink sink;
+//   absl::StatusOr<std::unique_ptr<const RuleSet>> set =
+//       RuleSet::Compile(specs, normalizer, RuleSetOptions(), sink);
+//   std::vector<RuleHit> hits;
+//   (*set)->Match(normalized_text, &hits);
+//
+// Word rules: each word or phrase is normalized through the same views as
+// the text and must appear between word boundaries (see view.h), so "ass"
+// never fires inside "classic".
+//
+// Thread safety: immutable after Compile(); Match() may run concurrently.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "re2/re2.h"
+#include "re2/set.h"
+#include "rules/diagnostic.h"
+#include "rules/rule_spec.h"
+#include "text/normalizer.h"
+
+namespace hakam {
+
+struct RuleSetOptions {
+  // Memory budget of each view's RE2::Set, in bytes. Default 64 MiB; RE2's
+  // own default (8 MiB) fails to compile sets of ~20k patterns.
+  int64_t set_max_mem = int64_t{64} << 20;
+  // Largest RE2 program (instruction count) one rule may compile to.
+  // Default 20000; larger patterns are rejected at load time.
+  int max_program_size = 20000;
+  // At most this many spans are reported per rule and view. Default 16.
+  int max_spans_per_rule = 16;
+};
+
+// A compiled rule's metadata (the matcher lives in the RuleSet).
+struct Rule {
+  std::string id;
+  std::string pack;
+  std::string category;
+  std::string description;
+  double weight = 0;
+  bool is_words = false;
+  ViewMask views = 0;
+  SourceLocation where;
+  std::vector<RuleTestCase> tests;
+};
+
+// One occurrence of a rule in a comment.
+struct RuleHit {
+  int rule = 0;  // index into RuleSet::rules()
+  ViewId view = ViewId::kRaw;
+  OriginalRange original;  // bytes of the original text
+};
+
+class RuleSet {
+ public:
+  // Compiles `specs`. Every problem (duplicate id, bad RE2 syntax, pattern
+  // over budget, ...) is reported to `sink`; returns INVALID_ARGUMENT if any
+  // was an error. `normalizer` renders word lists into each view.
+  static absl::StatusOr<std::unique_ptr<const RuleSet>> Compile(
+      const std::vector<RuleSpec>& specs, const Normalizer& normalizer,
+      const RuleSetOptions& options, DiagnosticSink& sink);
+
+  RuleSet(const RuleSet&) = delete;
+  RuleSet& operator=(const RuleSet&) = delete;
+  ~RuleSet();
+
+  const std::vector<Rule>& rules() const { return rules_; }
+  // The views at least one rule matches on; what Normalize() must build.
+  ViewMask views_used() const { return views_used_; }
+
+  // Appends every hit in `text` to `hits`, ordered by original position,
+  // then rule index. A rule matching the same original range on several
+  // views is reported once (for the first view). Precondition: `text` has
+  // every view in views_used().
+  void Match(const NormalizedText& text, std::vector<RuleHit>* hits) const;
+
+ private:
+  struct ViewMatcher;
+  RuleSet() = default;
+
+  std::vector<Rule> rules_;
+  ViewMask views_used_ = 0;
+  std::array<std::unique_ptr<ViewMatcher>, kViewCount> matchers_;
+  RuleSetOptions options_;
+};
+
+// The ASCII character class that separates words in normalized views.
+inline constexpr absl::string_view kWordBoundaryClass =
+    "[\\x00-\\x2f\\x3a-\\x40\\x5b-\\x60\\x7b-\\x7f]";
+
+}  // namespace hakam

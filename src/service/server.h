@@ -1,0 +1,57 @@
+// Assembles and runs the gRPC server: the Moderation service, the standard
+// health service (grpc.health.v1) and server reflection.
+//
+//   ServerOptions o;
+//   o.listen_address = "127.0.0.1:0";
+//   absl::StatusOr<std::unique_ptr<Server>> s = Server::Start(o, engine, audit);
+//   int port = (*s)->port();
+//   (*s)->Shutdown(absl::Seconds(10));
+//
+// Thread safety: thread-safe. Engine and audit store must outlive it.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <grpcpp/server.h>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "audit/audit_store.h"
+#include "engine/engine.h"
+#include "service/moderation_service.h"
+
+namespace hakam {
+
+struct ServerOptions {
+  // host:port; port 0 picks a free port (see Server::port()).
+  // Default "127.0.0.1:50051".
+  std::string listen_address = "127.0.0.1:50051";
+  // Largest request accepted, in bytes. Default 1 MiB.
+  int max_receive_message_bytes = 1 << 20;
+};
+
+class Server {
+ public:
+  // Binds and starts serving. UNAVAILABLE if the address cannot be bound.
+  static absl::StatusOr<std::unique_ptr<Server>> Start(
+      const ServerOptions& options, const Engine& engine, AuditStore& audit);
+
+  ~Server();
+
+  // The bound port.
+  int port() const { return port_; }
+
+  // Reports NOT_SERVING on the health service, stops accepting calls, and
+  // waits up to `grace` for in-flight calls to finish (then cancels them).
+  void Shutdown(absl::Duration grace);
+
+ private:
+  Server() = default;
+  std::unique_ptr<ModerationService> service_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+  bool shut_down_ = false;
+};
+
+}  // namespace hakam

@@ -1,0 +1,50 @@
+#include "text/utf8.h"
+
+#include <unicode/utf8.h>
+
+#include "absl/strings/str_format.h"
+
+namespace hakam {
+
+size_t FindInvalidUtf8(absl::string_view text) {
+  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
+  const int32_t length = static_cast<int32_t>(text.size());
+  // ICU's int32_t indexing bounds comments to 2 GiB; the request size limit
+  // is far below that.
+  int32_t i = 0;
+  while (i < length) {
+    if (s[i] < 0x80) {
+      ++i;
+      continue;
+    }
+    const int32_t start = i;
+    UChar32 c;
+    U8_NEXT(s, i, length, c);
+    if (c < 0) return static_cast<size_t>(start);
+  }
+  return text.size();
+}
+
+absl::Status ValidateUtf8(absl::string_view text, absl::string_view field) {
+  if (text.size() > static_cast<size_t>(INT32_MAX)) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("%s: text of %d bytes exceeds 2 GiB", field,
+                        text.size()));
+  }
+  const size_t bad = FindInvalidUtf8(text);
+  if (bad == text.size()) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrFormat(
+      "%s: invalid UTF-8 at byte offset %d (byte 0x%02X)", field, bad,
+      static_cast<uint8_t>(text[bad])));
+}
+
+uint32_t CodePointOffset(absl::string_view text, size_t byte_offset) {
+  uint32_t count = 0;
+  for (size_t i = 0; i < byte_offset && i < text.size(); ++i) {
+    // Count every byte that is not a continuation byte (10xxxxxx).
+    if ((static_cast<uint8_t>(text[i]) & 0xC0) != 0x80) ++count;
+  }
+  return count;
+}
+
+}  // namespace hakam

@@ -1,0 +1,140 @@
+// A View is one normalized rendering of a comment's text that remembers, for
+// every byte it holds, which bytes of the original text produced it.
+//
+// Rules match on views; evidence is reported in the original. A view byte i
+// came from original bytes [OriginalBegin(i), OriginalEnd(i)); deletions
+// leave no view bytes, insertions and expansions map every produced byte to
+// the source character that caused them. Maps are monotone: i < j implies
+// OriginalBegin(i) <= OriginalBegin(j).
+//
+//   ViewBuilder b(ViewId::kFolded, source_view);
+//   b.AppendFromSource("a", src_begin, src_end);   // produced from source bytes
+//   View folded = std::move(b).Finish();
+//   OriginalRange r = folded.MapToOriginal(match_start, match_end);
+//
+// Word boundaries: in every view other than `raw`, any non-ASCII code point
+// that is not a letter, mark or digit has been replaced by an ASCII space,
+// so a word boundary is always an ASCII non-alphanumeric byte, the start or
+// the end of the text. Rule patterns rely on this (RE2's \b is ASCII-only).
+//
+// Thread safety: immutable once built; safe to share across threads.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace hakam {
+
+// The closed set of views, in the order they are derived from each other.
+enum class ViewId : uint8_t {
+  kRaw = 0,     // the validated original text
+  kFolded = 1,  // NFKC + case folding, Unicode separators as ASCII spaces
+};
+inline constexpr int kViewCount = 2;
+
+// Bit set of views, bit i for ViewId i.
+using ViewMask = uint32_t;
+inline constexpr ViewMask ViewBit(ViewId id) {
+  return ViewMask{1} << static_cast<int>(id);
+}
+inline constexpr ViewMask kAllViews = (ViewMask{1} << kViewCount) - 1;
+
+// "raw", "folded", ...
+absl::string_view ViewName(ViewId id);
+// Inverse of ViewName; INVALID_ARGUMENT listing the valid names otherwise.
+absl::StatusOr<ViewId> ParseViewName(absl::string_view name);
+
+// A half-open byte range of the original text.
+struct OriginalRange {
+  uint32_t begin = 0;
+  uint32_t end = 0;
+};
+
+// A maximal run of word bytes (ASCII letters and digits, any non-ASCII
+// byte) in a view, as view byte offsets [begin, end).
+struct Token {
+  uint32_t begin = 0;
+  uint32_t end = 0;
+};
+
+class View {
+ public:
+  View() = default;
+
+  // The identity view over `original` (which must outlive the view).
+  static View Identity(ViewId id, absl::string_view original);
+
+  // A view whose text and per-byte maps into the original were computed
+  // elsewhere. Precondition: begin.size() == end.size() == text.size(),
+  // maps monotone and within [0, original_size].
+  static View FromMaps(ViewId id, std::string text,
+                       std::vector<uint32_t> begin, std::vector<uint32_t> end,
+                       uint32_t original_size);
+
+  ViewId id() const { return id_; }
+  absl::string_view text() const {
+    return identity_ ? external_ : absl::string_view(owned_);
+  }
+
+  // Original byte range that produced view bytes [begin, end).
+  // Precondition: begin <= end <= text().size(). An empty range maps to the
+  // empty original range at the position of view byte `begin`.
+  OriginalRange MapToOriginal(uint32_t begin, uint32_t end) const;
+
+  // Words of this view, in order.
+  const std::vector<Token>& tokens() const { return tokens_; }
+
+ private:
+  friend class ViewBuilder;
+
+  ViewId id_ = ViewId::kRaw;
+  std::string owned_;          // the text, unless identity_
+  absl::string_view external_;  // the original text, if identity_
+  bool identity_ = false;
+  uint32_t original_size_ = 0;
+  // Per view byte: original byte range. Empty for identity views.
+  std::vector<uint32_t> begin_;
+  std::vector<uint32_t> end_;
+  std::vector<Token> tokens_;
+};
+
+// Builds a view from a source view (which may itself be derived), composing
+// offset maps so the result always points into the original text.
+//
+// Thread safety: thread-compatible; one builder per view being built.
+class ViewBuilder {
+ public:
+  // `source` must outlive the builder.
+  ViewBuilder(ViewId id, const View& source);
+
+  // Appends `out`, produced from source view bytes [src_begin, src_end).
+  // If src_begin == src_end (pure insertion), the output maps to the
+  // original position of source byte src_begin, as an empty range.
+  void Append(absl::string_view out, uint32_t src_begin, uint32_t src_end);
+
+  // Copies source bytes [src_begin, src_end) unchanged, byte for byte.
+  void Copy(uint32_t src_begin, uint32_t src_end);
+
+  View Finish() &&;
+
+ private:
+  const View& source_;
+  View view_;
+};
+
+// Splits `text` into tokens (see Token).
+std::vector<Token> Tokenize(absl::string_view text);
+
+// True for the bytes that belong to words: ASCII letters and digits, and
+// every byte of a non-ASCII code point.
+inline bool IsWordByte(unsigned char c) {
+  return c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+         (c >= 'A' && c <= 'Z');
+}
+
+}  // namespace hakam

@@ -1,0 +1,171 @@
+#include <sqlite3.h>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <thread>
+
+#include "audit/memory_audit_store.h"
+#include "audit/sqlite_audit_store.h"
+#include "util/sha256.h"
+
+namespace hakam {
+namespace {
+
+AuditRecord Record(int i) {
+  hakam::v1::Comment c;
+  c.set_comment_id("c" + std::to_string(i));
+  c.set_site("site");
+  c.set_text("text " + std::to_string(i));
+  hakam::v1::Decision d;
+  d.set_decision_id("d" + std::to_string(i));
+  d.set_action(hakam::v1::REVIEW);
+  d.set_score(5);
+  d.set_ruleset_version("sha256:abc");
+  d.set_policy_id("default");
+  auto* r = d.add_reasons();
+  r->set_rule_id("rule.x");
+  r->mutable_span()->set_byte_end(4);
+  return MakeAuditRecord(c, d);
+}
+
+std::string TempDb(const std::string& name) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("hakam_audit_test_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir / name);
+  return (dir / "nested" / name).string();
+}
+
+// Runs `sql` on the file and returns the first column of the first row.
+std::string Query(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr),
+            SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr), SQLITE_OK)
+      << sqlite3_errmsg(db);
+  std::string out;
+  if (sqlite3_step(stmt) == SQLITE_ROW) {
+    const unsigned char* t = sqlite3_column_text(stmt, 0);
+    out = t ? reinterpret_cast<const char*>(t) : "";
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return out;
+}
+
+TEST(AuditRecordTest, HashesTheTextInsteadOfKeepingIt) {
+  AuditRecord r = Record(1);
+  EXPECT_EQ(r.text_sha256, Sha256Hex("text 1"));
+  EXPECT_EQ(r.text_sha256.size(), 64u);
+  EXPECT_EQ(Sha256Hex(""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+}
+
+TEST(MemoryAuditStoreTest, KeepsRecordsInOrderAndCanFail) {
+  MemoryAuditStore store;
+  ASSERT_TRUE(store.AppendAndWait(Record(1)).ok());
+  ASSERT_TRUE(store.AppendAndWait(Record(2)).ok());
+  store.FailAppends(true);
+  EXPECT_EQ(store.AppendAndWait(Record(3)).code(),
+            absl::StatusCode::kUnavailable);
+  auto records = store.Records();
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[1].comment_id, "c2");
+}
+
+TEST(SqliteAuditStoreTest, AppendsAreDurableAndQueryable) {
+  const std::string path = TempDb("a.db");
+  {
+    SqliteAuditStoreOptions o;
+    o.path = path;
+    auto store = SqliteAuditStore::Open(o);
+    ASSERT_TRUE(store.ok()) << store.status();
+    ASSERT_TRUE((*store)->AppendAndWait(Record(1)).ok());
+    EXPECT_EQ((*store)->committed(), 1);
+    // Visible to another connection as soon as Append reported success.
+    EXPECT_EQ(Query(path, "SELECT comment_id FROM decisions"), "c1");
+  }
+  EXPECT_EQ(Query(path, "SELECT action || ' ' || score || ' ' || policy_id "
+                        "FROM decisions WHERE decision_id = 'd1'"),
+            "REVIEW 5.0 default");
+  EXPECT_EQ(Query(path, "SELECT text_sha256 FROM decisions"),
+            Sha256Hex("text 1"));
+  EXPECT_THAT(Query(path, "SELECT reasons_json FROM decisions"),
+              ::testing::HasSubstr("\"rule_id\":\"rule.x\""));
+  EXPECT_EQ(Query(path, "PRAGMA journal_mode"), "wal");
+}
+
+TEST(SqliteAuditStoreTest, GroupCommitsConcurrentAppendsWithoutLoss) {
+  const std::string path = TempDb("b.db");
+  SqliteAuditStoreOptions o;
+  o.path = path;
+  o.full_sync = false;
+  auto store = SqliteAuditStore::Open(o);
+  ASSERT_TRUE(store.ok());
+  constexpr int kThreads = 4, kPerThread = 500;
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        (*store)->Append(Record(t * kPerThread + i), [&](absl::Status s) {
+          if (s.ok()) ++ok;
+        });
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  ASSERT_TRUE((*store)->Flush().ok());
+  EXPECT_EQ(ok.load(), kThreads * kPerThread);
+  EXPECT_EQ(Query(path, "SELECT count(*) FROM decisions"),
+            std::to_string(kThreads * kPerThread));
+}
+
+TEST(SqliteAuditStoreTest, TheTrailIsAppendOnly) {
+  const std::string path = TempDb("c.db");
+  SqliteAuditStoreOptions o;
+  o.path = path;
+  {
+    auto store = SqliteAuditStore::Open(o);
+    ASSERT_TRUE(store.ok());
+    ASSERT_TRUE((*store)->AppendAndWait(Record(1)).ok());
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  char* err = nullptr;
+  EXPECT_NE(sqlite3_exec(db, "UPDATE decisions SET action = 'ALLOW'", nullptr,
+                         nullptr, &err),
+            SQLITE_OK);
+  EXPECT_THAT(err, ::testing::HasSubstr("append-only"));
+  sqlite3_free(err);
+  EXPECT_NE(sqlite3_exec(db, "DELETE FROM decisions", nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+}
+
+TEST(SqliteAuditStoreTest, DuplicateDecisionIdFailsTheAppendVisibly) {
+  const std::string path = TempDb("d.db");
+  SqliteAuditStoreOptions o;
+  o.path = path;
+  auto store = SqliteAuditStore::Open(o);
+  ASSERT_TRUE(store.ok());
+  ASSERT_TRUE((*store)->AppendAndWait(Record(1)).ok());
+  const absl::Status dup = (*store)->AppendAndWait(Record(1));
+  EXPECT_EQ(dup.code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(std::string(dup.message()), ::testing::HasSubstr("UNIQUE"));
+  EXPECT_FALSE((*store)->Flush().ok());
+}
+
+TEST(SqliteAuditStoreTest, UnopenablePathIsAClearError) {
+  SqliteAuditStoreOptions o;
+  o.path = "/proc/hakam/cannot/audit.db";
+  auto store = SqliteAuditStore::Open(o);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), absl::StatusCode::kUnavailable);
+}
+
+}  // namespace
+}  // namespace hakam

@@ -1,0 +1,135 @@
+#include "rules/rule_set.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "rules/rule_parser.h"
+
+namespace hakam {
+namespace {
+
+using ::testing::HasSubstr;
+
+class RuleSetTest : public ::testing::Test {
+ protected:
+  void SetUp() override { normalizer_ = *Normalizer::Create(); }
+
+  absl::StatusOr<std::unique_ptr<const RuleSet>> Compile(
+      const std::string& yaml, DiagnosticSink& sink,
+      RuleSetOptions options = RuleSetOptions()) {
+    RuleFileSpec spec = ParseRuleFile("t.yaml", yaml, sink);
+    EXPECT_FALSE(sink.has_errors()) << sink.ToString();
+    return RuleSet::Compile(spec.pack->rules, *normalizer_, options, sink);
+  }
+
+  // "rule@excerpt" for every hit, in order.
+  std::vector<std::string> Hits(const RuleSet& set, const std::string& text) {
+    auto n = normalizer_->Normalize(text, set.views_used());
+    EXPECT_TRUE(n.ok());
+    std::vector<RuleHit> hits;
+    set.Match(*n, &hits);
+    std::vector<std::string> out;
+    for (const RuleHit& h : hits) {
+      out.push_back(set.rules()[h.rule].id + "@" +
+                    text.substr(h.original.begin,
+                                h.original.end - h.original.begin));
+    }
+    return out;
+  }
+
+  std::unique_ptr<const Normalizer> normalizer_;
+};
+
+constexpr char kPack[] = R"(pack: p
+rules:
+  - {id: ass, category: profanity, weight: 5, words: [ass]}
+  - {id: kalb, category: insult, weight: 10, words: [يا كلب]}
+  - {id: url, category: link, weight: 3, pattern: 'https?://\S+'}
+)";
+
+TEST_F(RuleSetTest, WordsMatchOnlyAsWholeWords) {
+  DiagnosticSink sink;
+  auto set = Compile(kPack, sink);
+  ASSERT_TRUE(set.ok()) << sink.ToString();
+  EXPECT_THAT(Hits(**set, "kiss my ass"), ::testing::ElementsAre("ass@ass"));
+  EXPECT_THAT(Hits(**set, "ASS!"), ::testing::ElementsAre("ass@ASS"));
+  EXPECT_TRUE(Hits(**set, "a classic assassin passes").empty());
+  EXPECT_TRUE(Hits(**set, "assess the brass").empty());
+}
+
+TEST_F(RuleSetTest, ArabicPhrasesRespectBoundariesAndSeparators) {
+  DiagnosticSink sink;
+  auto set = Compile(kPack, sink);
+  ASSERT_TRUE(set.ok());
+  EXPECT_THAT(Hits(**set, "اسكت يا كلب"),
+              ::testing::ElementsAre("kalb@يا كلب"));
+  // Several spaces and Arabic punctuation still separate the words.
+  EXPECT_THAT(Hits(**set, "يا   كلب، اسكت"),
+              ::testing::ElementsAre("kalb@يا   كلب"));
+  // Inside longer words, no hit.
+  EXPECT_TRUE(Hits(**set, "يا كلبي الصغير").empty());
+  EXPECT_TRUE(Hits(**set, "بيا كلب").empty());
+}
+
+TEST_F(RuleSetTest, ReportsEveryOccurrenceInOrder) {
+  DiagnosticSink sink;
+  auto set = Compile(kPack, sink);
+  ASSERT_TRUE(set.ok());
+  EXPECT_THAT(Hits(**set, "ass ass http://x.y ass"),
+              ::testing::ElementsAre("ass@ass", "ass@ass", "url@http://x.y",
+                                     "ass@ass"));
+}
+
+TEST_F(RuleSetTest, RejectsDuplicateIdsAndBadPatterns) {
+  DiagnosticSink sink;
+  auto set = Compile(R"(pack: p
+rules:
+  - {id: a, category: x, weight: 1, words: [w]}
+  - {id: a, category: x, weight: 1, words: [v]}
+  - {id: b, category: x, weight: 1, pattern: 'a(b'}
+)",
+                     sink);
+  EXPECT_FALSE(set.ok());
+  EXPECT_THAT(sink.ToString(), HasSubstr("t.yaml:4:5: error: duplicate rule "
+                                         "id (first defined at t.yaml:3)"));
+  EXPECT_THAT(sink.ToString(), HasSubstr("bad RE2 pattern: missing )"));
+}
+
+TEST_F(RuleSetTest, RejectsPatternsOverTheProgramBudget) {
+  DiagnosticSink sink;
+  RuleSetOptions options;
+  options.max_program_size = 50;
+  auto set = Compile(R"(pack: p
+rules:
+  - {id: big, category: x, weight: 1, pattern: '(?:abc|def|ghi){10}'}
+)",
+                     sink, options);
+  EXPECT_FALSE(set.ok());
+  EXPECT_THAT(sink.ToString(), HasSubstr("over the budget of 50 [big]"));
+}
+
+TEST_F(RuleSetTest, WordsAreNormalizedLikeTheText) {
+  DiagnosticSink sink;
+  auto set = Compile(R"(pack: p
+rules:
+  - {id: w, category: x, weight: 1, words: [ＳＣＵＭＢＡＧ]}
+)",
+                     sink);
+  ASSERT_TRUE(set.ok());
+  EXPECT_THAT(Hits(**set, "what a Scumbag"),
+              ::testing::ElementsAre("w@Scumbag"));
+}
+
+TEST_F(RuleSetTest, EmptyMatchesDoNotLoopOrReport) {
+  DiagnosticSink sink;
+  auto set = Compile(R"(pack: p
+rules:
+  - {id: e, category: x, weight: 1, pattern: 'z*'}
+)",
+                     sink);
+  ASSERT_TRUE(set.ok());
+  EXPECT_THAT(Hits(**set, "abc zz d"), ::testing::ElementsAre("e@zz"));
+}
+
+}  // namespace
+}  // namespace hakam
