@@ -41,6 +41,14 @@ void FillDecision(const Evaluation& e, const Ruleset& ruleset,
                                 hit.original.end - hit.original.begin)));
   }
   d.set_ruleset_version(ruleset.version);
+  const TextSignals& signals = e.normalized.signals();
+  hakam::v1::TextSignals* out = d.mutable_signals();
+  out->set_invisible_chars(signals.invisible_chars);
+  out->set_bidi_controls(signals.bidi_controls);
+  out->set_mixed_script_words(signals.mixed_script_words);
+  out->set_digits_in_arabic_words(signals.digits_in_arabic_words);
+  out->set_letters(signals.letters);
+  out->set_letters_changed(signals.letters_changed);
   if (e.policy != nullptr) d.set_policy_id(e.policy->id());
 }
 
@@ -72,11 +80,9 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Create(
   return engine;
 }
 
-absl::StatusOr<hakam::v1::Decision> Engine::Evaluate(
-    const hakam::v1::Comment& comment) const {
+absl::StatusOr<hakam::v1::Decision> Engine::Run(Evaluation& e) const {
   const absl::Time start = absl::Now();
   const std::shared_ptr<const Snapshot> snap = snapshot();
-  Evaluation e(comment);
   if (absl::Status s = snap->pipeline->Run(e); !s.ok()) return s;
 
   hakam::v1::Decision d;
@@ -88,6 +94,21 @@ absl::StatusOr<hakam::v1::Decision> Engine::Evaluate(
   *d.mutable_decided_at() =
       TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(end));
   return d;
+}
+
+absl::StatusOr<hakam::v1::Decision> Engine::Evaluate(
+    const hakam::v1::Comment& comment) const {
+  Evaluation e(comment);
+  return Run(e);
+}
+
+absl::StatusOr<Engine::Explanation> Engine::Explain(
+    const hakam::v1::Comment& comment) const {
+  Evaluation e(comment);
+  e.extra_views = kAllViews;
+  absl::StatusOr<hakam::v1::Decision> d = Run(e);
+  if (!d.ok()) return d.status();
+  return Explanation{*std::move(d), std::move(e.normalized)};
 }
 
 }  // namespace hakam

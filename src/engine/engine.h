@@ -56,6 +56,16 @@ class Engine {
   absl::StatusOr<hakam::v1::Decision> Evaluate(
       const hakam::v1::Comment& comment) const;
 
+  // A decision together with the views and signals it was made on, for
+  // `hakam explain`. `text` refers to the comment's text.
+  struct Explanation {
+    hakam::v1::Decision decision;
+    NormalizedText text;
+  };
+  // Like Evaluate, but also returns every view (all are built, not only
+  // those the rules use).
+  absl::StatusOr<Explanation> Explain(const hakam::v1::Comment& comment) const;
+
   // The current snapshot; stays valid for as long as the caller holds it.
   std::shared_ptr<const Snapshot> snapshot() const {
     return snapshot_.load(std::memory_order_acquire);
@@ -66,6 +76,7 @@ class Engine {
  private:
   Engine(std::unique_ptr<const RuleSource> source, EngineOptions options,
          std::unique_ptr<const Normalizer> normalizer);
+  absl::StatusOr<hakam::v1::Decision> Run(Evaluation& e) const;
 
   const std::unique_ptr<const RuleSource> source_;
   const EngineOptions options_;

@@ -7,7 +7,10 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include <unistd.h>
+
 #include "cli/check_command.h"
+#include "cli/explain_command.h"
 
 ABSL_FLAG(std::string, server, "",
           "host:port of a hakamd to evaluate through (default: evaluate "
@@ -15,6 +18,8 @@ ABSL_FLAG(std::string, server, "",
 ABSL_FLAG(std::string, rules, "./rules", "Rules directory (local mode)");
 ABSL_FLAG(std::string, site, "", "Site of the comment given as TEXT");
 ABSL_FLAG(std::string, section, "", "Section of the comment given as TEXT");
+ABSL_FLAG(std::string, color, "auto",
+          "explain: highlight hits in colour: auto, always or never");
 
 namespace {
 constexpr char kUsage[] =
@@ -22,7 +27,9 @@ constexpr char kUsage[] =
     "Usage:\n"
     "  hakam check [--server=HOST:PORT] [--rules=DIR] TEXT   one comment\n"
     "  hakam check [--server=HOST:PORT] [--rules=DIR] -      JSON Lines on "
-    "stdin\n";
+    "stdin\n"
+    "  hakam explain [--rules=DIR] [--color=auto|always|never] TEXT\n"
+    "                                     views, signals and hits of TEXT\n";
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -42,6 +49,15 @@ int main(int argc, char** argv) {
     options.site = absl::GetFlag(FLAGS_site);
     options.section = absl::GetFlag(FLAGS_section);
     return hakam::cli::RunCheck(options, args, std::cin, std::cout, std::cerr);
+  }
+  if (command == "explain") {
+    hakam::cli::ExplainOptions options;
+    options.rules_dir = absl::GetFlag(FLAGS_rules);
+    options.site = absl::GetFlag(FLAGS_site);
+    options.section = absl::GetFlag(FLAGS_section);
+    options.color = absl::GetFlag(FLAGS_color);
+    return hakam::cli::RunExplain(options, args, std::cout, std::cerr,
+                                  isatty(STDOUT_FILENO) != 0);
   }
   std::fprintf(stderr, "hakam: unknown command \"%s\"\n%s", command.c_str(),
                kUsage);

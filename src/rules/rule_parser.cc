@@ -153,6 +153,26 @@ class Parser {
     return true;
   }
 
+  bool Bool(const YAML::Node& n, absl::string_view key, bool* out,
+            const std::string& rule_id) {
+    bool value = false;
+    bool ok = n.IsScalar();
+    if (ok) {
+      try {
+        value = n.as<bool>();
+      } catch (const YAML::Exception&) {
+        ok = false;
+      }
+    }
+    if (!ok) {
+      sink_.Error(At(n), absl::StrCat("`", key, "` must be true or false"),
+                  rule_id);
+      return false;
+    }
+    *out = value;
+    return true;
+  }
+
   // A string or a list of strings.
   std::vector<std::pair<std::string, SourceLocation>> StringList(
       const YAML::Node& n, absl::string_view key, const std::string& rule_id) {
@@ -188,7 +208,7 @@ class Parser {
     rule.where = At(r);
     RequireString(r, "id", &rule.id, "");
     CheckKeys(r, {"id", "category", "weight", "pattern", "words", "views",
-                  "description", "tests"},
+                  "clitics", "exceptions", "description", "tests"},
               rule.id);
     RequireString(r, "category", &rule.category, rule.id);
     if (const YAML::Node w = r["weight"]) {
@@ -232,6 +252,22 @@ class Parser {
           continue;
         }
         rule.views.push_back(*id);
+      }
+    }
+    if (const YAML::Node clitics = r["clitics"]) {
+      Bool(clitics, "clitics", &rule.clitics, rule.id);
+      if (!words) {
+        sink_.Error(At(clitics), "`clitics` applies to `words` rules only",
+                    rule.id);
+      }
+    }
+    if (const YAML::Node exceptions = r["exceptions"]) {
+      for (auto& [text, where] : StringList(exceptions, "exceptions", rule.id)) {
+        if (text.empty()) {
+          sink_.Error(where, "empty entry in `exceptions`", rule.id);
+          continue;
+        }
+        rule.exceptions.push_back(std::move(text));
       }
     }
     if (const YAML::Node tests = r["tests"]) {

@@ -7,6 +7,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "rules/word_regex.h"
 
 namespace hakam {
 
@@ -21,6 +22,8 @@ struct RuleSet::ViewMatcher {
   std::vector<std::unique_ptr<RE2>> regexps;
   // Word rules capture the word in group 1; patterns use the whole match.
   std::vector<bool> has_group;
+  // The rule's exceptions in this view (group 1), or null.
+  std::vector<std::unique_ptr<RE2>> exceptions;
 };
 
 namespace {
@@ -33,30 +36,79 @@ RE2::Options MatchOptions(int64_t max_mem) {
   return o;
 }
 
-// Default views per rule kind (see docs/rules.md).
-ViewMask DefaultViews(bool /*is_words*/) { return ViewBit(ViewId::kFolded); }
+// Default views per rule kind (see docs/rules.md): list words are looked for
+// wherever obfuscation may hide them; hand-written patterns see the folded
+// text unless they ask for more.
+ViewMask DefaultViews(bool is_words) {
+  return is_words ? ViewBit(ViewId::kArabic) | ViewBit(ViewId::kSkeleton) |
+                        ViewBit(ViewId::kCompact) | ViewBit(ViewId::kTranslit)
+                  : ViewBit(ViewId::kArabic);
+}
 
-// Renders a list word into `view` and escapes it for RE2; runs of
-// separators inside a phrase match any run of separators.
-std::string WordToRegex(absl::string_view rendered) {
-  std::string out;
-  bool in_separator = false;
-  size_t i = 0;
-  while (i < rendered.size()) {
-    const unsigned char c = rendered[i];
-    if (!IsWordByte(c)) {
-      if (!in_separator) absl::StrAppend(&out, kWordBoundaryClass, "+");
-      in_separator = true;
-      ++i;
-      continue;
-    }
-    in_separator = false;
-    size_t j = i;
-    while (j < rendered.size() && IsWordByte(rendered[j])) ++j;
-    out += RE2::QuoteMeta(re2::StringPiece(rendered.data() + i, j - i));
-    i = j;
+// (?:^|B)(w1|w2|...)(?:B|$): the words between boundaries, in group 1.
+std::string BoundedAlternation(const std::vector<std::string>& alternatives) {
+  return absl::StrCat("(?:^|", kWordBoundaryClass, ")(",
+                      absl::StrJoin(alternatives, "|"), ")(?:",
+                      kWordBoundaryClass, "|$)");
+}
+
+// The distinct non-empty regexes of `words` in `view`.
+std::vector<std::string> Alternatives(const std::vector<NormalizedText>& words,
+                                      ViewId view, bool clitics) {
+  std::vector<std::string> alternatives;
+  absl::flat_hash_set<std::string> unique;
+  for (const NormalizedText& n : words) {
+    std::string alt = WordRegex(view, n, clitics);
+    if (alt.empty()) continue;
+    if (unique.insert(alt).second) alternatives.push_back(std::move(alt));
+  }
+  return alternatives;
+}
+
+// Renders words through every view up to skeleton (what WordRegex needs).
+absl::StatusOr<std::vector<NormalizedText>> Render(
+    const std::vector<std::string>& words, const Normalizer& normalizer) {
+  std::vector<NormalizedText> out;
+  for (const std::string& w : words) {
+    absl::StatusOr<NormalizedText> n =
+        normalizer.Normalize(w, ViewBit(ViewId::kSkeleton));
+    if (!n.ok()) return n.status();
+    out.push_back(*std::move(n));
   }
   return out;
+}
+
+// Calls `found(begin, end)` for each non-overlapping match of `re` in
+// `text` (group 1 when `group`), at most `limit` times. Resumes after the
+// captured word, so its trailing boundary can lead the next word; steps
+// over empty matches one character at a time.
+template <typename Found>
+void FindAll(const RE2& re, bool group, re2::StringPiece text, int limit,
+             Found found) {
+  re2::StringPiece m[2];
+  size_t pos = 0;
+  int count = 0;
+  while (pos <= text.size() && count < limit) {
+    if (!re.Match(text, pos, text.size(), RE2::UNANCHORED, m, group ? 2 : 1)) {
+      break;
+    }
+    const re2::StringPiece span = group ? m[1] : m[0];
+    const auto begin = static_cast<uint32_t>(span.data() - text.data());
+    const auto end = static_cast<uint32_t>(begin + span.size());
+    if (end > begin) {
+      found(begin, end);
+      ++count;
+    }
+    size_t next = end;
+    if (next <= pos) {
+      next = pos + 1;
+      while (next < text.size() &&
+             (static_cast<unsigned char>(text[next]) & 0xC0) == 0x80) {
+        ++next;
+      }
+    }
+    pos = next;
+  }
 }
 
 }  // namespace
@@ -95,14 +147,12 @@ absl::StatusOr<std::unique_ptr<const RuleSet>> RuleSet::Compile(
     if (rule.views == 0) rule.views = DefaultViews(rule.is_words);
 
     // Word lists are rendered through the views they match on.
-    std::vector<NormalizedText> rendered_words;
-    if (rule.is_words) {
-      for (const std::string& w : spec.words) {
-        absl::StatusOr<NormalizedText> n = normalizer.Normalize(w, rule.views);
-        if (!n.ok()) return n.status();
-        rendered_words.push_back(*std::move(n));
-      }
-    }
+    absl::StatusOr<std::vector<NormalizedText>> rendered_words =
+        Render(spec.words, normalizer);
+    if (!rendered_words.ok()) return rendered_words.status();
+    absl::StatusOr<std::vector<NormalizedText>> rendered_exceptions =
+        Render(spec.exceptions, normalizer);
+    if (!rendered_exceptions.ok()) return rendered_exceptions.status();
 
     const int rule_index = static_cast<int>(set->rules_.size());
     bool rule_ok = true;
@@ -111,13 +161,8 @@ absl::StatusOr<std::unique_ptr<const RuleSet>> RuleSet::Compile(
       if ((rule.views & ViewBit(view)) == 0) continue;
       std::string regex;
       if (rule.is_words) {
-        std::vector<std::string> alternatives;
-        absl::flat_hash_set<std::string> unique;
-        for (const NormalizedText& n : rendered_words) {
-          std::string alt = WordToRegex(n.view(view).text());
-          if (alt.empty()) continue;
-          if (unique.insert(alt).second) alternatives.push_back(alt);
-        }
+        const std::vector<std::string> alternatives =
+            Alternatives(*rendered_words, view, spec.clitics);
         if (alternatives.empty()) {
           sink.Error(spec.where,
                      absl::StrCat("no word survives normalization in view ",
@@ -126,11 +171,25 @@ absl::StatusOr<std::unique_ptr<const RuleSet>> RuleSet::Compile(
           rule_ok = false;
           break;
         }
-        regex = absl::StrCat("(?:^|", kWordBoundaryClass, ")(",
-                             absl::StrJoin(alternatives, "|"), ")(?:",
-                             kWordBoundaryClass, "|$)");
+        regex = BoundedAlternation(alternatives);
       } else {
         regex = *spec.pattern;
+      }
+      std::unique_ptr<RE2> exception;
+      if (!spec.exceptions.empty()) {
+        const std::vector<std::string> alternatives =
+            Alternatives(*rendered_exceptions, view, /*clitics=*/false);
+        if (!alternatives.empty()) {
+          exception = std::make_unique<RE2>(BoundedAlternation(alternatives),
+                                            rule_options);
+          if (!exception->ok()) {
+            sink.Error(spec.where,
+                       absl::StrCat("bad exception: ", exception->error()),
+                       spec.id);
+            rule_ok = false;
+            break;
+          }
+        }
       }
       auto re = std::make_unique<RE2>(regex, rule_options);
       if (!re->ok()) {
@@ -161,6 +220,7 @@ absl::StatusOr<std::unique_ptr<const RuleSet>> RuleSet::Compile(
       matcher->rule_index.push_back(rule_index);
       matcher->has_group.push_back(rule.is_words);
       matcher->regexps.push_back(std::move(re));
+      matcher->exceptions.push_back(std::move(exception));
     }
     if (!rule_ok) continue;
     set->views_used_ |= rule.views;
@@ -204,51 +264,61 @@ void RuleSet::Match(const NormalizedText& text,
     }
     std::sort(indices.begin(), indices.end());
     for (int i : indices) {
-      const RE2& re = *matcher->regexps[i];
-      const bool group = matcher->has_group[i];
-      re2::StringPiece m[2];
-      size_t pos = 0;
-      int found = 0;
-      while (pos <= haystack.size() && found < options_.max_spans_per_rule) {
-        if (!re.Match(haystack, pos, haystack.size(), RE2::UNANCHORED, m,
-                      group ? 2 : 1)) {
-          break;
-        }
-        const re2::StringPiece span = group ? m[1] : m[0];
-        const auto begin = static_cast<uint32_t>(span.data() - haystack.data());
-        const auto end = static_cast<uint32_t>(begin + span.size());
-        if (end > begin) {
-          hits->push_back({matcher->rule_index[i], static_cast<ViewId>(v),
-                           view.MapToOriginal(begin, end)});
-          ++found;
-        }
-        // Resume after the captured word, so its trailing boundary can lead
-        // the next word; step over empty matches one character at a time.
-        size_t next = end;
-        if (next <= pos) {
-          next = pos + 1;
-          while (next < haystack.size() &&
-                 (static_cast<unsigned char>(haystack[next]) & 0xC0) == 0x80) {
-            ++next;
+      const size_t before = hits->size();
+      FindAll(*matcher->regexps[i], matcher->has_group[i], haystack,
+              options_.max_spans_per_rule, [&](uint32_t begin, uint32_t end) {
+                hits->push_back({matcher->rule_index[i],
+                                 static_cast<ViewId>(v),
+                                 view.MapToOriginal(begin, end)});
+              });
+      if (matcher->exceptions[i] == nullptr || hits->size() == before) {
+        continue;
+      }
+      // Drop the hits that lie inside an exception ("dick cheney").
+      std::vector<OriginalRange> allowed;
+      FindAll(*matcher->exceptions[i], /*group=*/true, haystack,
+              options_.max_spans_per_rule, [&](uint32_t begin, uint32_t end) {
+                allowed.push_back(view.MapToOriginal(begin, end));
+              });
+      auto inside = [&](const RuleHit& h) {
+        for (const OriginalRange& a : allowed) {
+          if (h.original.begin >= a.begin && h.original.end <= a.end) {
+            return true;
           }
         }
-        pos = next;
-      }
+        return false;
+      };
+      hits->erase(std::remove_if(hits->begin() + before, hits->end(), inside),
+                  hits->end());
     }
   }
-  // Order by position; drop the same rule at the same place via another view.
+  // Order by position. One occurrence seen through several views is
+  // reported once: a hit overlapping an earlier-view hit of the same rule
+  // is dropped.
   std::stable_sort(hits->begin() + first, hits->end(),
+                   [](const RuleHit& a, const RuleHit& b) {
+                     return std::tie(a.rule, a.view, a.original.begin) <
+                            std::tie(b.rule, b.view, b.original.begin);
+                   });
+  std::vector<RuleHit> kept;
+  for (auto it = hits->begin() + first; it != hits->end(); ++it) {
+    bool overlaps = false;
+    for (auto k = kept.rbegin(); k != kept.rend() && k->rule == it->rule; ++k) {
+      if (k->view != it->view && it->original.begin < k->original.end &&
+          k->original.begin < it->original.end) {
+        overlaps = true;
+        break;
+      }
+    }
+    if (!overlaps) kept.push_back(*it);
+  }
+  std::stable_sort(kept.begin(), kept.end(),
                    [](const RuleHit& a, const RuleHit& b) {
                      return std::tie(a.original.begin, a.original.end, a.rule) <
                             std::tie(b.original.begin, b.original.end, b.rule);
                    });
-  auto last = std::unique(hits->begin() + first, hits->end(),
-                          [](const RuleHit& a, const RuleHit& b) {
-                            return a.rule == b.rule &&
-                                   a.original.begin == b.original.begin &&
-                                   a.original.end == b.original.end;
-                          });
-  hits->erase(last, hits->end());
+  hits->resize(first);
+  hits->insert(hits->end(), kept.begin(), kept.end());
 }
 
 }  // namespace hakam

@@ -98,7 +98,8 @@ class RuleSet {
 };
 
 // The ASCII character class that separates words in normalized views.
+// (All ASCII bytes except letters, digits and the marker bytes of view.h.)
 inline constexpr absl::string_view kWordBoundaryClass =
-    "[\\x00-\\x2f\\x3a-\\x40\\x5b-\\x60\\x7b-\\x7f]";
+    "[\\x00-\\x19\\x1b\\x20-\\x2f\\x3a-\\x40\\x5b-\\x60\\x7b-\\x7f]";
 
 }  // namespace hakam

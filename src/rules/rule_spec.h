@@ -28,6 +28,13 @@ struct RuleSpec {
   std::vector<std::string> words;
   // Views to match on; empty means the default for the rule kind.
   std::vector<ViewId> views;
+  // Word rules: also match Arabic words with attached clitics (prefixes
+  // و ف ب ك ل ال and their combinations, pronoun suffixes ك ه ها هم كم ني
+  // نا ي ...).
+  bool clitics = false;
+  // Words or phrases inside which a hit does not count ("dick cheney" for
+  // a rule on "dick"). Matched on the same view as the hit.
+  std::vector<std::string> exceptions;
   std::string description;
   std::vector<RuleTestCase> tests;
   std::string pack;  // the enclosing pack's id

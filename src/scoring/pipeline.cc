@@ -22,7 +22,7 @@ class NormalizeStage : public Stage {
   absl::string_view name() const override { return "normalize"; }
   StageResult Run(Evaluation& e) const override {
     absl::StatusOr<NormalizedText> n =
-        normalizer_.Normalize(e.comment.text(), views_);
+        normalizer_.Normalize(e.comment.text(), views_ | e.extra_views);
     if (!n.ok()) {
       e.error = n.status();
       return StageResult::kError;

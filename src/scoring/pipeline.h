@@ -34,6 +34,8 @@ struct Evaluation {
   explicit Evaluation(const hakam::v1::Comment& c) : comment(c) {}
 
   const hakam::v1::Comment& comment;  // not owned; outlives the evaluation
+  // Views to build beyond those the rules need (for explanations).
+  ViewMask extra_views = 0;
   NormalizedText normalized;
   std::vector<RuleHit> hits;
   // Enforced score per category, ordered by category name.

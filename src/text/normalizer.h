@@ -1,12 +1,15 @@
 // The normalizer turns validated comment text into the named views that
-// rules match on (see view.h), each mapping back to the original bytes.
+// rules match on (see view.h), each mapping back to the original bytes, and
+// observes signals of obfuscation along the way (see signals.h).
 //
 //   absl::StatusOr<std::unique_ptr<const Normalizer>> n = Normalizer::Create();
 //   absl::StatusOr<NormalizedText> t = (*n)->Normalize(text, kAllViews);
-//   const View& folded = t->view(ViewId::kFolded);
+//   const View& skeleton = t->view(ViewId::kSkeleton);
 //
-// Views are derived in ViewId order; asking for a view also builds the views
-// it derives from.
+// Views are derived in a fixed order: raw → folded → arabic → skeleton →
+// {compact, translit}. Asking for a view also builds the views it derives
+// from. A view that would not differ from the one it derives from is not
+// built: view(id) then returns that one (its id() tells which).
 //
 // Thread safety: Normalizer is immutable after Create() and may be shared by
 // any number of threads. NormalizedText is thread-compatible.
@@ -14,9 +17,12 @@
 
 #include <array>
 #include <memory>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "text/arabic_view.h"
+#include "text/confusables.h"
+#include "text/signals.h"
 #include "text/view.h"
 
 namespace hakam {
@@ -26,24 +32,37 @@ namespace hakam {
 class NormalizedText {
  public:
   absl::string_view original() const { return original_; }
-  bool has_view(ViewId id) const { return (present_ & ViewBit(id)) != 0; }
-  // Precondition: has_view(id).
-  const View& view(ViewId id) const { return views_[static_cast<int>(id)]; }
+  bool has_view(ViewId id) const { return slot_[static_cast<int>(id)] >= 0; }
+  // Precondition: has_view(id). The returned view's id() is `id`, or the id
+  // of an earlier view it is identical to.
+  const View& view(ViewId id) const {
+    return views_[slot_[static_cast<int>(id)]];
+  }
+  const TextSignals& signals() const { return signals_; }
 
  private:
   friend class Normalizer;
   absl::string_view original_;
-  ViewMask present_ = 0;
   std::array<View, kViewCount> views_;
+  // Which entry of views_ holds each view; -1 if not built.
+  std::array<int8_t, kViewCount> slot_ = {-1, -1, -1, -1, -1, -1};
+  TextSignals signals_;
+};
+
+struct NormalizerOptions {
+  ArabicFoldingOptions arabic;
 };
 
 class Normalizer {
  public:
-  // Loads the ICU data the views need. Fails only if ICU's data is missing.
-  static absl::StatusOr<std::unique_ptr<const Normalizer>> Create();
+  // Loads the ICU data the views need (normalization and confusables).
+  // Fails only if ICU's data is missing.
+  static absl::StatusOr<std::unique_ptr<const Normalizer>> Create(
+      const NormalizerOptions& options = NormalizerOptions());
 
   Normalizer(const Normalizer&) = delete;
   Normalizer& operator=(const Normalizer&) = delete;
+  ~Normalizer();
 
   // Builds the views in `wanted` (and those they derive from) over
   // `original`, which must be valid UTF-8 (see ValidateUtf8) and must
@@ -54,13 +73,14 @@ class Normalizer {
 
  private:
   struct IcuData;
-  explicit Normalizer(std::unique_ptr<const IcuData> icu);
-  absl::StatusOr<View> BuildFolded(absl::string_view original) const;
+  Normalizer(NormalizerOptions options, std::unique_ptr<const IcuData> icu,
+             std::unique_ptr<const ConfusableTable> confusables);
+  absl::StatusOr<View> BuildFolded(absl::string_view original,
+                                   TextSignals* signals) const;
 
-  std::unique_ptr<const IcuData> icu_;
-
- public:
-  ~Normalizer();
+  const NormalizerOptions options_;
+  const std::unique_ptr<const IcuData> icu_;
+  const std::unique_ptr<const ConfusableTable> confusables_;
 };
 
 }  // namespace hakam

@@ -5,8 +5,8 @@
 namespace hakam {
 
 namespace {
-constexpr std::array<absl::string_view, kViewCount> kViewNames = {"raw",
-                                                                 "folded"};
+constexpr std::array<absl::string_view, kViewCount> kViewNames = {
+    "raw", "folded", "arabic", "skeleton", "compact", "translit"};
 }  // namespace
 
 absl::string_view ViewName(ViewId id) {
@@ -88,12 +88,30 @@ void ViewBuilder::Append(absl::string_view out, uint32_t src_begin,
 }
 
 void ViewBuilder::Copy(uint32_t src_begin, uint32_t src_end) {
-  view_.owned_.append(source_.text().data() + src_begin, src_end - src_begin);
-  for (uint32_t i = src_begin; i < src_end; ++i) {
-    const OriginalRange r = source_.MapToOriginal(i, i + 1);
-    view_.begin_.push_back(r.begin);
-    view_.end_.push_back(r.end);
+  if (src_end <= src_begin) return;
+  const absl::string_view text = source_.text();
+  view_.owned_.append(text.data() + src_begin, src_end - src_begin);
+  if (source_.identity_) {
+    for (uint32_t i = src_begin; i < src_end; ++i) {
+      view_.begin_.push_back(i);
+      view_.end_.push_back(i + 1);
+    }
+    return;
   }
+  view_.begin_.insert(view_.begin_.end(), source_.begin_.begin() + src_begin,
+                      source_.begin_.begin() + src_end);
+  view_.end_.insert(view_.end_.end(), source_.end_.begin() + src_begin,
+                    source_.end_.begin() + src_end);
+}
+
+void ViewBuilder::Absorb(uint32_t src_begin, uint32_t src_end) {
+  if (view_.owned_.empty() || src_end <= src_begin) return;
+  const uint32_t end = source_.MapToOriginal(src_begin, src_end).end;
+  size_t k = view_.owned_.size();
+  do {
+    --k;
+    if (view_.end_[k] < end) view_.end_[k] = end;
+  } while (k > 0 && (static_cast<uint8_t>(view_.owned_[k]) & 0xC0) == 0x80);
 }
 
 View ViewBuilder::Finish() && {

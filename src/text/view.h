@@ -14,8 +14,13 @@
 //
 // Word boundaries: in every view other than `raw`, any non-ASCII code point
 // that is not a letter, mark or digit has been replaced by an ASCII space,
-// so a word boundary is always an ASCII non-alphanumeric byte, the start or
-// the end of the text. Rule patterns rely on this (RE2's \b is ASCII-only).
+// so a word boundary is always an ASCII non-alphanumeric byte (other than
+// the marker bytes below), the start or the end of the text. Rule patterns
+// rely on this (RE2's \b is ASCII-only).
+//
+// Marker bytes: `compact` and `translit` write a few ASCII control bytes
+// that stand for something a rule must be able to match but that is not a
+// letter; they are word bytes, never boundaries:
 //
 // Thread safety: immutable once built; safe to share across threads.
 #pragma once
@@ -30,12 +35,18 @@
 
 namespace hakam {
 
-// The closed set of views, in the order they are derived from each other.
+// The closed set of views, in the order they are built. See
+// docs/normalization.md for what each one does.
 enum class ViewId : uint8_t {
-  kRaw = 0,     // the validated original text
-  kFolded = 1,  // NFKC + case folding, Unicode separators as ASCII spaces
+  kRaw = 0,       // the validated original text
+  kFolded = 1,    // NFKC + case folding; Unicode separators as ASCII spaces
+  kArabic = 2,    // folded + Arabic orthographic folding
+  kSkeleton = 3,  // arabic + invisibles/stacked marks removed, look-alikes
+                  // folded across scripts, RLO-reversed runs restored
+  kCompact = 4,   // skeleton + stretched letters, spaced letters and masks
+  kTranslit = 5,  // skeleton's Latin words read as leetspeak and Arabizi
 };
-inline constexpr int kViewCount = 2;
+inline constexpr int kViewCount = 6;
 
 // Bit set of views, bit i for ViewId i.
 using ViewMask = uint32_t;
@@ -120,6 +131,12 @@ class ViewBuilder {
   // Copies source bytes [src_begin, src_end) unchanged, byte for byte.
   void Copy(uint32_t src_begin, uint32_t src_end);
 
+  // Source bytes [src_begin, src_end) produce no output (a removed mark, a
+  // cut letter): the last code point appended so far is widened to cover
+  // them, so a span ending there includes what the reader typed after it.
+  // No effect before the first output.
+  void Absorb(uint32_t src_begin, uint32_t src_end);
+
   View Finish() &&;
 
  private:
@@ -130,11 +147,18 @@ class ViewBuilder {
 // Splits `text` into tokens (see Token).
 std::vector<Token> Tokenize(absl::string_view text);
 
-// True for the bytes that belong to words: ASCII letters and digits, and
-// every byte of a non-ASCII code point.
+// Marker bytes (see above).
+inline constexpr char kMaskMarker = '\x1a';     // compact: a masked letter (f*ck)
+inline constexpr char kIOrLMarker = '\x1c';     // translit: leet 1 (i or l)
+inline constexpr char kVowelAMarker = '\x1d';   // translit: Arabizi a
+inline constexpr char kVowelIMarker = '\x1e';   // translit: Arabizi e/i
+inline constexpr char kVowelUMarker = '\x1f';   // translit: Arabizi o/u
+
+// True for the bytes that belong to words: ASCII letters and digits, every
+// byte of a non-ASCII code point, and the marker bytes.
 inline bool IsWordByte(unsigned char c) {
   return c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-         (c >= 'A' && c <= 'Z');
+         (c >= 'A' && c <= 'Z') || c == 0x1a || (c >= 0x1c && c <= 0x1f);
 }
 
 }  // namespace hakam

@@ -1,0 +1,35 @@
+// Turns one list word or phrase of a `words` rule into the RE2 regex that
+// finds it in a given view. The word is first rendered through the same
+// views as comments (so its folding matches theirs); then:
+//
+//   raw, folded, arabic, skeleton: the rendered word, literally;
+//   compact:  each letter also matches a stretched run of three and a mask
+//             marker (f*ck), a double letter also a run of three, so
+//             "fuuuck" and "sh!t" match but "shiite" does not match "shite";
+//   translit: Latin words accept the leet i/l marker; Arabic words are
+//             spelled as Arabizi writes them: optional short vowels between
+//             letters, long vowels as vowel markers, and the letters Arabizi
+//             writers merge (ح/h, ط/t, ص/s, ق/k/2...) as classes.
+//
+// Inside a phrase, any run of separators matches the space. With clitics,
+// an Arabic word also matches with attached prefixes (و ف ب ك ل ال ...)
+// and pronoun suffixes (ك ه ها هم كم ني نا ي ...).
+//
+// The result is the inner expression only; the caller adds the word
+// boundaries (kWordBoundaryClass) and the capturing group.
+//
+// Thread safety: stateless.
+#pragma once
+
+#include <string>
+
+#include "text/normalizer.h"
+
+namespace hakam {
+
+// `rendered` is the word normalized up to at least the skeleton view.
+// Returns "" when nothing of the word survives normalization.
+std::string WordRegex(ViewId view, const NormalizedText& rendered,
+                      bool clitics);
+
+}  // namespace hakam

@@ -1,0 +1,190 @@
+#include "text/skeleton_view.h"
+
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
+#include <algorithm>
+
+#include "absl/container/inlined_vector.h"
+#include "text/script.h"
+
+namespace hakam {
+namespace {
+
+struct CodePoint {
+  UChar32 c;
+  uint32_t begin;  // source view bytes
+  uint32_t end;
+  Script script;
+};
+
+bool IsMark(UChar32 c) { return (U_GET_GC_MASK(c) & U_GC_M_MASK) != 0; }
+bool IsFormat(UChar32 c) { return (U_GET_GC_MASK(c) & U_GC_CF_MASK) != 0; }
+
+void AppendCodePoint(ViewBuilder& b, UChar32 c, uint32_t begin, uint32_t end) {
+  char out[U8_MAX_LENGTH];
+  int32_t len = 0;
+  U8_APPEND_UNSAFE(out, len, c);
+  b.Append(absl::string_view(out, len), begin, end);
+}
+
+// What to do with one word, decided before anything is emitted so that
+// unchanged words are copied in bulk.
+struct WordPlan {
+  bool to_latin = false;   // fold Cyrillic/Greek look-alikes to Latin
+  bool to_arabic = false;  // fold ASCII look-alikes to Arabic
+  bool strip = false;      // has format characters or stacked marks
+  bool mixed_script = false;
+  bool digits_in_arabic = false;
+
+  bool changes() const { return to_latin || to_arabic || strip; }
+};
+
+WordPlan Plan(const absl::InlinedVector<CodePoint, 32>& cps,
+              const ConfusableTable& table) {
+  int latin = 0, arabic = 0, cyrillic = 0, greek = 0, digits = 0;
+  int look_alikes = 0, ascii_look_alikes = 0;
+  WordPlan plan;
+  Script base = Script::kOther;
+  for (const CodePoint& cp : cps) {
+    switch (cp.script) {
+      case Script::kLatin: ++latin; break;
+      case Script::kArabic: arabic += IsArabicLetter(cp.c) ? 1 : 0; break;
+      case Script::kCyrillic: ++cyrillic; break;
+      case Script::kGreek: ++greek; break;
+      case Script::kOther: break;
+    }
+    if (cp.c >= '0' && cp.c <= '9') ++digits;
+    if ((cp.script == Script::kCyrillic || cp.script == Script::kGreek) &&
+        table.ToLatin(cp.c) != 0) {
+      ++look_alikes;
+    }
+    if (cp.c < 0x80 && table.ToArabic(static_cast<char>(cp.c)) != 0) {
+      ++ascii_look_alikes;
+    }
+    if (IsFormat(cp.c) ||
+        (IsMark(cp.c) && base != Script::kArabic && base != Script::kOther)) {
+      plan.strip = true;
+    }
+    if (!IsMark(cp.c)) base = cp.script;
+  }
+  plan.mixed_script = (latin > 0) + (arabic > 0) + (cyrillic > 0) + (greek > 0) >= 2;
+  plan.digits_in_arabic = arabic > 0 && digits > 0;
+  const int foreign = cyrillic + greek;
+  // Latin with Cyrillic/Greek inside, or a whole word of look-alikes.
+  plan.to_latin = foreign > 0 && arabic == 0 && look_alikes > 0 &&
+                  (latin > 0 || (look_alikes == foreign && foreign >= 2));
+  // Mostly Arabic with ASCII look-alikes inside.
+  plan.to_arabic =
+      arabic >= 2 && ascii_look_alikes > 0 && arabic > latin + digits;
+  return plan;
+}
+
+void Emit(const absl::InlinedVector<CodePoint, 32>& cps, const WordPlan& plan,
+          const ConfusableTable& table, ViewBuilder& b, TextSignals* signals) {
+  Script base = Script::kOther;
+  for (const CodePoint& cp : cps) {
+    if (IsFormat(cp.c) ||
+        (IsMark(cp.c) && base != Script::kArabic && base != Script::kOther)) {
+      // Format characters, and marks stacked on Latin/Cyrillic/Greek.
+      b.Absorb(cp.begin, cp.end);
+      continue;
+    }
+    if (!IsMark(cp.c)) base = cp.script;
+    UChar32 out = cp.c;
+    if (plan.to_latin &&
+        (cp.script == Script::kCyrillic || cp.script == Script::kGreek)) {
+      if (const char l = table.ToLatin(cp.c)) out = l;
+    } else if (plan.to_arabic && cp.c < 0x80) {
+      if (const UChar32 a = table.ToArabic(static_cast<char>(cp.c))) out = a;
+    }
+    if (out != cp.c) ++signals->letters_changed;
+    AppendCodePoint(b, out, cp.begin, cp.end);
+  }
+}
+
+// Puts runs under a right-to-left override back in reading order.
+View ReverseOverrides(const View& source,
+                      const std::vector<OriginalRange>& runs) {
+  ViewBuilder b(ViewId::kSkeleton, source);
+  const absl::string_view text = source.text();
+  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
+  const uint32_t n = static_cast<uint32_t>(text.size());
+  auto run_of = [&](uint32_t i) -> int {
+    const uint32_t at = source.MapToOriginal(i, i + 1).begin;
+    for (size_t r = 0; r < runs.size(); ++r) {
+      if (at >= runs[r].begin && at < runs[r].end) return static_cast<int>(r);
+    }
+    return -1;
+  };
+  uint32_t i = 0;
+  while (i < n) {
+    const int run = run_of(i);
+    uint32_t j = i + 1;
+    while (j < n && run_of(j) == run) ++j;
+    if (run < 0) {
+      b.Copy(i, j);
+    } else {
+      // Reverse the code points of [i, j); every byte maps to the run.
+      std::string reversed;
+      int32_t k = static_cast<int32_t>(j);
+      while (k > static_cast<int32_t>(i)) {
+        int32_t end = k;
+        U8_BACK_1_UNSAFE(s, k);
+        reversed.append(text.data() + k, end - k);
+      }
+      b.Append(reversed, i, j);
+    }
+    i = j;
+  }
+  return std::move(b).Finish();
+}
+
+}  // namespace
+
+std::optional<View> BuildSkeletonView(const View& source,
+                                      const ConfusableTable& table,
+                                      const std::vector<OriginalRange>& rlo_runs,
+                                      TextSignals* signals) {
+  const absl::string_view text = source.text();
+  const bool ascii = std::all_of(text.begin(), text.end(), [](char c) {
+    return static_cast<unsigned char>(c) < 0x80;
+  });
+  std::optional<View> result;
+  if (!ascii) {
+    const auto* s = reinterpret_cast<const uint8_t*>(text.data());
+    ViewBuilder b(ViewId::kSkeleton, source);
+    bool changed = false;
+    uint32_t done = 0;  // source bytes emitted so far
+    absl::InlinedVector<CodePoint, 32> cps;
+    for (const Token& t : source.tokens()) {
+      cps.clear();
+      bool non_ascii = false;
+      int32_t i = static_cast<int32_t>(t.begin);
+      while (i < static_cast<int32_t>(t.end)) {
+        const uint32_t start = static_cast<uint32_t>(i);
+        UChar32 c;
+        U8_NEXT_UNSAFE(s, i, c);
+        non_ascii = non_ascii || c >= 0x80;
+        cps.push_back({c, start, static_cast<uint32_t>(i), ScriptOf(c)});
+      }
+      if (!non_ascii) continue;  // plain ASCII words need nothing
+      const WordPlan plan = Plan(cps, table);
+      signals->mixed_script_words += plan.mixed_script;
+      signals->digits_in_arabic_words += plan.digits_in_arabic;
+      if (!plan.changes()) continue;
+      b.Copy(done, t.begin);
+      Emit(cps, plan, table, b, signals);
+      done = t.end;
+      changed = true;
+    }
+    if (changed) {
+      b.Copy(done, static_cast<uint32_t>(text.size()));
+      result = std::move(b).Finish();
+    }
+  }
+  if (rlo_runs.empty()) return result;
+  return ReverseOverrides(result ? *result : source, rlo_runs);
+}
+
+}  // namespace hakam

@@ -1,0 +1,236 @@
+#include "text/translit_view.h"
+
+#include <algorithm>
+#include <array>
+#include <string>
+
+#include "absl/strings/ascii.h"
+
+namespace hakam {
+namespace {
+
+// Bytes that can be part of a Latin word written with leet or Arabizi.
+bool IsChunkByte(char c) {
+  return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '@' ||
+         c == '$' || c == '!' || c == '|' || c == '+' || c == '\'';
+}
+
+bool IsArabiziDigit(char c) {
+  return c == '2' || c == '3' || c == '5' || c == '6' || c == '7' ||
+         c == '8' || c == '9';
+}
+
+// Words that only Arabizi writers use; one of them makes the comment
+// Arabizi even without digits.
+bool IsArabiziMarkerWord(absl::string_view w) {
+  static constexpr std::array<absl::string_view, 18> kMarkers = {
+      "enta", "inta", "ente", "enti", "inti", "entu", "intu", "wallah",
+      "wallahi", "walla", "yalla", "mesh", "mish", "msh", "shu", "shou",
+      "khalas", "habibi"};
+  for (absl::string_view m : kMarkers) {
+    if (w == m) return true;
+  }
+  return false;
+}
+
+// A maximal run of chunk bytes: [begin, end) in the source view.
+struct Chunk {
+  uint32_t begin;
+  uint32_t end;
+  bool has_letter = false;
+  bool has_digit = false;
+  bool has_symbol = false;
+  bool arabizi_digit_in_word = false;
+};
+
+// The leet or Arabizi reading of a chunk.
+std::string Reading(absl::string_view text, const Chunk& c, bool leet) {
+  std::string result;
+  uint32_t i = c.begin;
+  while (i < c.end) {
+    const char ch = text[i];
+    const char next = i + 1 < c.end ? text[i + 1] : 0;
+    if (leet) {
+      absl::string_view out;
+      switch (ch) {
+        case '@': case '4': out = "a"; break;
+        case '3': out = "e"; break;
+        case '1': case '|': out = absl::string_view(&kIOrLMarker, 1); break;
+        case '!':
+          // Only inside a word: a final "!" is punctuation.
+          out = (i + 1 < c.end) ? "i" : "";
+          break;
+        case '0': out = "o"; break;
+        case '$': case '5': out = "s"; break;
+        case '7': case '+': out = "t"; break;
+        case '\'': out = ""; break;
+        default: out = absl::string_view(&text[i], 1); break;
+      }
+      result.append(out.data(), out.size());
+      ++i;
+      continue;
+    }
+    // Arabizi: digraphs first.
+    absl::string_view out;
+    uint32_t len = 1;
+    const char pair[3] = {ch, next, 0};
+    const absl::string_view p(pair, 2);
+    if (p == "sh" || p == "ch") { out = "ش"; len = 2; }
+    else if (p == "kh" || p == "7'" || p == "5'") { out = "خ"; len = 2; }
+    else if (p == "gh" || p == "3'") { out = "غ"; len = 2; }
+    else if (p == "th") { out = "ث"; len = 2; }
+    else if (p == "dh") { out = "ذ"; len = 2; }
+    else if (p == "9'") { out = "ض"; len = 2; }
+    else if (p == "6'") { out = "ظ"; len = 2; }
+    else {
+      switch (ch) {
+        case 'a': case '@': out = absl::string_view(&kVowelAMarker, 1); break;
+        case 'e': case 'i': out = absl::string_view(&kVowelIMarker, 1); break;
+        case 'o': case 'u': out = absl::string_view(&kVowelUMarker, 1); break;
+        case 'b': case 'p': out = "ب"; break;
+        case 't': out = "ت"; break;
+        case 'j': case 'g': out = "ج"; break;
+        case 'h': out = "ه"; break;
+        case 'd': out = "د"; break;
+        case 'r': out = "ر"; break;
+        case 'z': out = "ز"; break;
+        case 's': case '$': out = "س"; break;
+        case 'f': case 'v': out = "ف"; break;
+        case 'q': case '8': out = "ق"; break;
+        case 'k': case 'c': out = "ك"; break;
+        case 'l': out = "ل"; break;
+        case 'm': out = "م"; break;
+        case 'n': out = "ن"; break;
+        case 'w': out = "و"; break;
+        case 'y': out = "ي"; break;
+        case 'x': out = "كس"; break;
+        case '2': out = "ء"; break;
+        case '3': out = "ع"; break;
+        case '4': out = "غ"; break;
+        case '5': out = "خ"; break;
+        case '6': out = "ط"; break;
+        case '7': out = "ح"; break;
+        case '9': out = "ص"; break;
+        default: out = ""; break;  // 0, 1, symbols
+      }
+    }
+    // Doubled letters and long vowels are written once (Arabic has no
+    // doubled letters in writing): skip a repeat of the same reading.
+    uint32_t end = i + len;
+    while (end + len <= c.end && text.substr(end, len) == text.substr(i, len)) {
+      end += len;
+    }
+    // "ou", "oo", "ee", "ei": one vowel marker.
+    if (len == 1 && out.size() == 1 && out[0] >= kVowelAMarker &&
+        out[0] <= kVowelUMarker) {
+      while (end < c.end && ((out[0] == kVowelUMarker &&
+                              (text[end] == 'o' || text[end] == 'u')) ||
+                             (out[0] == kVowelIMarker &&
+                              (text[end] == 'e' || text[end] == 'i')))) {
+        ++end;
+      }
+    }
+    result.append(out.data(), out.size());
+    i = end;
+  }
+  return result;
+}
+
+}  // namespace
+
+std::optional<View> BuildTranslitView(const View& source) {
+  const absl::string_view text = source.text();
+  const uint32_t n = static_cast<uint32_t>(text.size());
+  std::vector<Chunk> chunks;
+  bool arabizi = false;
+  bool any_non_ascii = false;
+  uint32_t i = 0;
+  while (i < n) {
+    const auto u = static_cast<unsigned char>(text[i]);
+    if (u >= 0x80) any_non_ascii = true;
+    if (!IsChunkByte(text[i])) {
+      ++i;
+      continue;
+    }
+    Chunk c{i, i};
+    while (i < n && IsChunkByte(text[i])) {
+      const char ch = text[i];
+      if (absl::ascii_isalpha(static_cast<unsigned char>(ch))) {
+        c.has_letter = true;
+      } else if (absl::ascii_isdigit(static_cast<unsigned char>(ch))) {
+        c.has_digit = true;
+      } else {
+        c.has_symbol = true;
+      }
+      ++i;
+    }
+    c.end = i;
+    // Trailing symbols ("idiot!", "yes'") are punctuation, not leet.
+    while (c.end > c.begin && !absl::ascii_isalnum(
+                                  static_cast<unsigned char>(text[c.end - 1])) &&
+           text[c.end - 1] != '$') {
+      --c.end;
+    }
+    if (c.end == c.begin) continue;
+    if (c.has_letter) {
+      for (uint32_t k = c.begin; k < c.end; ++k) {
+        if (IsArabiziDigit(text[k])) c.arabizi_digit_in_word = true;
+      }
+      arabizi = arabizi || c.arabizi_digit_in_word ||
+                IsArabiziMarkerWord(text.substr(c.begin, c.end - c.begin));
+      chunks.push_back(c);
+    }
+  }
+  const bool any_leet = std::any_of(chunks.begin(), chunks.end(), [](const Chunk& c) {
+    return c.has_digit || c.has_symbol;
+  });
+  if (!any_non_ascii && !any_leet && !arabizi) return std::nullopt;
+  if (chunks.empty()) {
+    // Nothing written in Latin letters: an empty view, so Arabizi spellings
+    // never meet Arabic-script text.
+    return ViewBuilder(ViewId::kTranslit, source).Finish();
+  }
+
+  ViewBuilder b(ViewId::kTranslit, source);
+  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
+  uint32_t done = 0;
+  // Copies source [from, to) but leaves non-ASCII words out.
+  auto copy_gap = [&](uint32_t from, uint32_t to) {
+    uint32_t k = from;
+    while (k < to) {
+      if (s[k] < 0x80) {
+        uint32_t j = k;
+        while (j < to && s[j] < 0x80) ++j;
+        b.Copy(k, j);
+        k = j;
+      } else {
+        uint32_t j = k;
+        while (j < to && (s[j] >= 0x80 || IsWordByte(s[j]))) ++j;
+        b.Append(" ", k, j);
+        k = j;
+      }
+    }
+  };
+  for (const Chunk& c : chunks) {
+    copy_gap(done, c.begin);
+    // Every byte of a reading maps to the whole word: the two readings
+    // of one word cannot each map to their own letters and stay in order.
+    if (arabizi) {
+      std::string both = c.has_digit || c.has_symbol
+                             ? Reading(text, c, /*leet=*/true)
+                             : std::string(text.substr(c.begin, c.end - c.begin));
+      both += ' ';
+      both += Reading(text, c, /*leet=*/false);
+      b.Append(both, c.begin, c.end);
+    } else if (c.has_digit || c.has_symbol) {
+      b.Append(Reading(text, c, /*leet=*/true), c.begin, c.end);
+    } else {
+      b.Copy(c.begin, c.end);
+    }
+    done = c.end;
+  }
+  copy_gap(done, n);
+  return std::move(b).Finish();
+}
+
+}  // namespace hakam
