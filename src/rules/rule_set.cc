@@ -143,6 +143,10 @@ absl::StatusOr<std::unique_ptr<const RuleSet>> RuleSet::Compile(
     rule.is_words = !spec.pattern.has_value();
     rule.where = spec.where;
     rule.tests = spec.tests;
+    rule.words = spec.words;
+    rule.pattern = spec.pattern.value_or("");
+    rule.exceptions = spec.exceptions;
+    rule.clitics = spec.clitics;
     for (ViewId v : spec.views) rule.views |= ViewBit(v);
     if (rule.views == 0) rule.views = DefaultViews(rule.is_words);
 

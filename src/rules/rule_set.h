@@ -55,6 +55,11 @@ struct Rule {
   ViewMask views = 0;
   SourceLocation where;
   std::vector<RuleTestCase> tests;
+  // As written in the rule file (for lint and GetRuleset).
+  std::vector<std::string> words;
+  std::string pattern;
+  std::vector<std::string> exceptions;
+  bool clitics = false;
 };
 
 // One occurrence of a rule in a comment.
