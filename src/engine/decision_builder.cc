@@ -9,6 +9,7 @@ void FillDecision(const Evaluation& e, const Ruleset& ruleset,
   d.set_comment_id(e.comment.comment_id());
   d.set_action(e.action);
   d.set_score(e.score);
+  d.set_shadow_score(e.shadow_score);
   for (const auto& [category, score] : e.category_scores) {
     hakam::v1::CategoryScore* cs = d.add_category_scores();
     cs->set_category(category);
@@ -22,7 +23,8 @@ void FillDecision(const Evaluation& e, const Ruleset& ruleset,
     r->set_category(rule.category);
     r->set_weight(rule.weight);
     r->set_pack(rule.pack);
-    r->set_view(std::string(ViewName(hit.view)));
+    r->set_view(rule.composite ? "composite" : std::string(ViewName(hit.view)));
+    r->set_shadow(rule.shadow());
     hakam::v1::Span* span = r->mutable_span();
     span->set_byte_start(hit.original.begin);
     span->set_byte_end(hit.original.end);

@@ -37,8 +37,8 @@ class Parser {
                             "`rules:`, or `policies:`");
       return spec;
     }
-    CheckKeys(root, {"pack", "description", "owner", "language", "rules",
-                     "policies"},
+    CheckKeys(root, {"pack", "description", "owner", "language", "exceptions",
+                     "rules", "policies", "categories"},
               "");
     if (root["rules"] || root["pack"]) {
       PackSpec pack;
@@ -47,6 +47,15 @@ class Parser {
       OptionalString(root, "description", &pack.description, "");
       OptionalString(root, "owner", &pack.owner, "");
       OptionalString(root, "language", &pack.language, "");
+      if (const YAML::Node exceptions = root["exceptions"]) {
+        for (auto& [text, where] : StringList(exceptions, "exceptions", "")) {
+          if (text.empty()) {
+            sink_.Error(where, "empty entry in `exceptions`");
+            continue;
+          }
+          pack.exceptions.push_back(std::move(text));
+        }
+      }
       const YAML::Node rules = root["rules"];
       if (!rules) {
         sink_.Error(At(root), "pack has no `rules:` list");
@@ -55,6 +64,11 @@ class Parser {
       } else {
         for (const YAML::Node& r : rules) {
           ParseRule(r, pack.id, &pack.rules);
+        }
+        for (RuleSpec& rule : pack.rules) {
+          if (rule.composite) continue;
+          rule.exceptions.insert(rule.exceptions.end(), pack.exceptions.begin(),
+                                 pack.exceptions.end());
         }
       }
       spec.pack = std::move(pack);
@@ -65,6 +79,12 @@ class Parser {
       } else {
         for (const YAML::Node& p : policies) ParsePolicy(p, &spec.policies);
       }
+    }
+    if (const YAML::Node categories = root["categories"]) {
+      ParseCategories(categories, &spec.category_caps);
+    }
+    if (root["exceptions"] && !spec.pack) {
+      sink_.Error(At(root["exceptions"]), "`exceptions` needs a pack");
     }
     return spec;
   }
@@ -207,8 +227,9 @@ class Parser {
     rule.pack = pack_id;
     rule.where = At(r);
     RequireString(r, "id", &rule.id, "");
-    CheckKeys(r, {"id", "category", "weight", "pattern", "words", "views",
-                  "clitics", "exceptions", "description", "tests"},
+    CheckKeys(r, {"id", "category", "weight", "pattern", "words", "composite",
+                  "views", "clitics", "exceptions", "mode", "description",
+                  "tests"},
               rule.id);
     RequireString(r, "category", &rule.category, rule.id);
     if (const YAML::Node w = r["weight"]) {
@@ -219,8 +240,11 @@ class Parser {
     OptionalString(r, "description", &rule.description, rule.id);
     const YAML::Node pattern = r["pattern"];
     const YAML::Node words = r["words"];
-    if (pattern && words) {
-      sink_.Error(At(words), "a rule has either `pattern` or `words`, not both",
+    const YAML::Node composite = r["composite"];
+    if ((pattern ? 1 : 0) + (words ? 1 : 0) + (composite ? 1 : 0) > 1) {
+      sink_.Error(At(r),
+                  "a rule has exactly one of `pattern`, `words` or "
+                  "`composite`",
                   rule.id);
     } else if (pattern) {
       std::string p;
@@ -241,8 +265,26 @@ class Parser {
       if (rule.words.empty()) {
         sink_.Error(At(words), "`words` is empty", rule.id);
       }
+    } else if (composite) {
+      rule.composite = ParseComposite(composite, rule.id);
     } else {
-      sink_.Error(At(r), "a rule needs `pattern` or `words`", rule.id);
+      sink_.Error(At(r), "a rule needs `pattern`, `words` or `composite`",
+                  rule.id);
+    }
+    if (const YAML::Node mode = r["mode"]) {
+      std::string m;
+      if (ScalarString(mode, "mode", &m, rule.id)) {
+        if (m == "enforce") {
+          rule.mode = RuleMode::kEnforce;
+        } else if (m == "shadow") {
+          rule.mode = RuleMode::kShadow;
+        } else {
+          sink_.Error(At(mode),
+                      absl::StrCat("`mode` must be enforce or shadow, not \"",
+                                   m, "\""),
+                      rule.id);
+        }
+      }
     }
     if (const YAML::Node views = r["views"]) {
       for (auto& [name, where] : StringList(views, "views", rule.id)) {
@@ -253,6 +295,12 @@ class Parser {
         }
         rule.views.push_back(*id);
       }
+    }
+    if (composite && (r["views"] || r["clitics"] || r["exceptions"])) {
+      sink_.Error(At(composite),
+                  "a composite rule takes no `views`, `clitics` or "
+                  "`exceptions`: its operands have their own",
+                  rule.id);
     }
     if (const YAML::Node clitics = r["clitics"]) {
       Bool(clitics, "clitics", &rule.clitics, rule.id);
@@ -294,6 +342,86 @@ class Parser {
     }
   }
 
+  std::optional<CompositeSpec> ParseComposite(const YAML::Node& n,
+                                              const std::string& rule_id) {
+    if (!n.IsMap()) {
+      sink_.Error(At(n),
+                  "`composite` must be a mapping: `all: [...]`, `any: [...]` "
+                  "or `at_least: N` with `of: [...]`",
+                  rule_id);
+      return std::nullopt;
+    }
+    CheckKeys(n, {"all", "any", "at_least", "of"}, rule_id);
+    CompositeSpec c;
+    c.where = At(n);
+    YAML::Node list;
+    const int kinds = (n["all"] ? 1 : 0) + (n["any"] ? 1 : 0) +
+                      (n["at_least"] ? 1 : 0);
+    if (kinds != 1) {
+      sink_.Error(At(n), "`composite` needs exactly one of `all`, `any`, "
+                         "`at_least`",
+                  rule_id);
+      return std::nullopt;
+    }
+    if (n["all"]) {
+      c.kind = CompositeSpec::Kind::kAll;
+      list = n["all"];
+    } else if (n["any"]) {
+      c.kind = CompositeSpec::Kind::kAny;
+      list = n["any"];
+    } else {
+      c.kind = CompositeSpec::Kind::kAtLeast;
+      double k = 0;
+      if (!Number(n["at_least"], "at_least", &k, rule_id)) return std::nullopt;
+      if (k < 1 || k != static_cast<int>(k)) {
+        sink_.Error(At(n["at_least"]), "`at_least` must be a whole number >= 1",
+                    rule_id);
+        return std::nullopt;
+      }
+      c.at_least = static_cast<int>(k);
+      list = n["of"];
+      if (!list) {
+        sink_.Error(At(n), "`at_least` needs `of: [...]`", rule_id);
+        return std::nullopt;
+      }
+    }
+    for (auto& [operand, where] : StringList(list, "composite", rule_id)) {
+      if (operand.empty()) {
+        sink_.Error(where, "empty composite operand", rule_id);
+        continue;
+      }
+      c.operands.push_back(std::move(operand));
+    }
+    if (c.operands.empty()) {
+      sink_.Error(At(list), "a composite needs operands", rule_id);
+      return std::nullopt;
+    }
+    if (c.kind == CompositeSpec::Kind::kAtLeast &&
+        c.at_least > static_cast<int>(c.operands.size())) {
+      sink_.Error(At(n), absl::StrCat("`at_least: ", c.at_least, "` of only ",
+                                      c.operands.size(), " operands"),
+                  rule_id);
+    }
+    return c;
+  }
+
+  bool ParseAction(const YAML::Node& n, hakam::v1::Action* out) {
+    std::string name;
+    if (!ScalarString(n, "action", &name, "")) return false;
+    if (name == "ALLOW" || name == "allow") {
+      *out = hakam::v1::ALLOW;
+    } else if (name == "REVIEW" || name == "review") {
+      *out = hakam::v1::REVIEW;
+    } else if (name == "REJECT" || name == "reject") {
+      *out = hakam::v1::REJECT;
+    } else {
+      sink_.Error(At(n), absl::StrCat("unknown action \"", name,
+                                      "\" (expected ALLOW, REVIEW or REJECT)"));
+      return false;
+    }
+    return true;
+  }
+
   void ParsePolicy(const YAML::Node& p, std::vector<PolicySpec>* out) {
     if (!p.IsMap()) {
       sink_.Error(At(p), "each policy must be a mapping with `id:`");
@@ -302,7 +430,11 @@ class Parser {
     PolicySpec policy;
     policy.where = At(p);
     RequireString(p, "id", &policy.id, "");
-    CheckKeys(p, {"id", "review_at", "reject_at"}, "");
+    CheckKeys(p, {"id", "site", "section", "review_at", "reject_at",
+                  "overrides", "examples"},
+              "");
+    OptionalString(p, "site", &policy.site, "");
+    OptionalString(p, "section", &policy.section, "");
     bool ok = true;
     for (const auto& [key, field] :
          {std::pair<const char*, double*>{"review_at", &policy.review_at},
@@ -317,7 +449,90 @@ class Parser {
     if (ok && policy.review_at > policy.reject_at) {
       sink_.Error(At(p), "`review_at` must not exceed `reject_at`");
     }
+    if (const YAML::Node overrides = p["overrides"]) {
+      if (!overrides.IsSequence()) {
+        sink_.Error(At(overrides), "`overrides` must be a list");
+      } else {
+        for (const YAML::Node& o : overrides) {
+          if (!o.IsMap()) {
+            sink_.Error(At(o), "each override is a mapping: {category, "
+                               "min_weight, action}");
+            continue;
+          }
+          CheckKeys(o, {"category", "min_weight", "action"}, "");
+          CategoryOverrideSpec spec;
+          spec.where = At(o);
+          RequireString(o, "category", &spec.category, "");
+          if (o["min_weight"]) Number(o["min_weight"], "min_weight", &spec.min_weight, "");
+          if (o["action"]) {
+            ParseAction(o["action"], &spec.action);
+          } else {
+            sink_.Error(At(o), "override needs `action`");
+          }
+          policy.overrides.push_back(std::move(spec));
+        }
+      }
+    }
+    if (const YAML::Node examples = p["examples"]) {
+      if (!examples.IsSequence()) {
+        sink_.Error(At(examples), "`examples` must be a list");
+      } else {
+        for (const YAML::Node& e : examples) {
+          if (!e.IsMap()) {
+            sink_.Error(At(e), "each example is a mapping: {text, expect, "
+                               "site?, section?}");
+            continue;
+          }
+          CheckKeys(e, {"text", "expect", "site", "section"}, "");
+          PolicyExampleSpec ex;
+          ex.where = At(e);
+          ex.site = policy.site;
+          ex.section = policy.section;
+          if (e["text"]) {
+            ScalarString(e["text"], "text", &ex.text, "");
+          } else {
+            sink_.Error(At(e), "example needs `text`");
+          }
+          OptionalString(e, "site", &ex.site, "");
+          OptionalString(e, "section", &ex.section, "");
+          if (e["expect"]) {
+            ParseAction(e["expect"], &ex.expect);
+          } else {
+            sink_.Error(At(e), "example needs `expect`");
+          }
+          policy.examples.push_back(std::move(ex));
+        }
+      }
+    }
     out->push_back(std::move(policy));
+  }
+
+  void ParseCategories(const YAML::Node& n, std::vector<CategoryCapSpec>* out) {
+    if (!n.IsMap()) {
+      sink_.Error(At(n), "`categories` maps a category to `{max_score: N}`");
+      return;
+    }
+    for (const auto& kv : n) {
+      CategoryCapSpec cap;
+      cap.where = At(kv.first);
+      cap.category = kv.first.Scalar();
+      if (!kv.second.IsMap()) {
+        sink_.Error(At(kv.second), "a category takes `{max_score: N}`");
+        continue;
+      }
+      CheckKeys(kv.second, {"max_score"}, "");
+      if (!kv.second["max_score"]) {
+        sink_.Error(At(kv.second), "missing `max_score`");
+        continue;
+      }
+      if (Number(kv.second["max_score"], "max_score", &cap.max_score, "")) {
+        if (cap.max_score < 0) {
+          sink_.Error(At(kv.second["max_score"]),
+                      "`max_score` must not be negative");
+        }
+        out->push_back(std::move(cap));
+      }
+    }
   }
 
   absl::string_view file_;

@@ -6,6 +6,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_join.h"
 #include "rules/word_regex.h"
 
@@ -113,6 +114,53 @@ void FindAll(const RE2& re, bool group, re2::StringPiece text, int limit,
 
 }  // namespace
 
+void RuleSet::ResolveComposites(const std::vector<RuleSpec>& specs,
+                                RuleSet& set, DiagnosticSink& sink) {
+  absl::flat_hash_map<absl::string_view, int> index;
+  absl::flat_hash_set<absl::string_view> categories;
+  for (size_t i = 0; i < set.rules_.size(); ++i) {
+    index.emplace(set.rules_[i].id, static_cast<int>(i));
+    if (!set.rules_[i].composite) categories.insert(set.rules_[i].category);
+  }
+  for (const RuleSpec& spec : specs) {
+    if (!spec.composite) continue;
+    auto self = index.find(spec.id);
+    if (self == index.end()) continue;  // a duplicate id, already reported
+    Rule& rule = set.rules_[self->second];
+    if (!rule.composite) continue;
+    for (const std::string& operand : spec.composite->operands) {
+      Composite::Operand o;
+      if (absl::StartsWith(operand, "category:")) {
+        o.category = operand.substr(9);
+        if (!categories.contains(o.category)) {
+          sink.Error(spec.composite->where,
+                     absl::StrCat("no plain rule has category \"", o.category,
+                                  "\""),
+                     spec.id);
+          continue;
+        }
+      } else {
+        auto it = index.find(operand);
+        if (it == index.end()) {
+          sink.Error(spec.composite->where,
+                     absl::StrCat("unknown rule \"", operand, "\""), spec.id);
+          continue;
+        }
+        if (set.rules_[it->second].composite) {
+          sink.Error(spec.composite->where,
+                     absl::StrCat("\"", operand,
+                                  "\" is a composite; composites combine "
+                                  "plain rules only"),
+                     spec.id);
+          continue;
+        }
+        o.rule = it->second;
+      }
+      rule.composite->operands.push_back(std::move(o));
+    }
+  }
+}
+
 RuleSet::~RuleSet() = default;
 
 absl::StatusOr<std::unique_ptr<const RuleSet>> RuleSet::Compile(
@@ -121,7 +169,16 @@ absl::StatusOr<std::unique_ptr<const RuleSet>> RuleSet::Compile(
   std::unique_ptr<RuleSet> set(new RuleSet());
   set->options_ = options;
   const int errors_before = sink.error_count();
-  const RE2::Options re_options = MatchOptions(options.set_max_mem);
+  if (static_cast<int64_t>(specs.size()) > options.max_rules) {
+    sink.Error({}, absl::StrCat(specs.size(), " rules exceed the budget of ",
+                                options.max_rules, " rules per ruleset"));
+    return absl::InvalidArgumentError("too many rules");
+  }
+  const int64_t set_max_mem =
+      options.set_max_mem > 0
+          ? options.set_max_mem
+          : (int64_t{64} << 20) + int64_t{4096} * static_cast<int64_t>(specs.size());
+  const RE2::Options re_options = MatchOptions(set_max_mem);
   RE2::Options rule_options = MatchOptions(RE2::Options().max_mem());
 
   absl::flat_hash_map<std::string, SourceLocation> ids;
@@ -147,6 +204,15 @@ absl::StatusOr<std::unique_ptr<const RuleSet>> RuleSet::Compile(
     rule.pattern = spec.pattern.value_or("");
     rule.exceptions = spec.exceptions;
     rule.clitics = spec.clitics;
+    rule.mode = spec.mode;
+    if (spec.composite) {
+      // Operands are resolved once every rule is known.
+      rule.composite = Composite{spec.composite->kind, spec.composite->at_least,
+                                 {}};
+      set->composites_.push_back(static_cast<int>(set->rules_.size()));
+      set->rules_.push_back(std::move(rule));
+      continue;
+    }
     for (ViewId v : spec.views) rule.views |= ViewBit(v);
     if (rule.views == 0) rule.views = DefaultViews(rule.is_words);
 
@@ -231,6 +297,7 @@ absl::StatusOr<std::unique_ptr<const RuleSet>> RuleSet::Compile(
     set->rules_.push_back(std::move(rule));
   }
 
+  ResolveComposites(specs, *set, sink);
   for (int v = 0; v < kViewCount; ++v) {
     auto& matcher = set->matchers_[v];
     if (matcher && !matcher->set.Compile()) {

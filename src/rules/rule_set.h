@@ -21,6 +21,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,14 +35,29 @@
 namespace hakam {
 
 struct RuleSetOptions {
-  // Memory budget of each view's RE2::Set, in bytes. Default 64 MiB; RE2's
-  // own default (8 MiB) fails to compile sets of ~20k patterns.
-  int64_t set_max_mem = int64_t{64} << 20;
+  // Memory budget of each view's RE2::Set, in bytes. Default 0: sized to the
+  // rules, 64 MiB plus 4 KiB per rule (RE2's own default, 8 MiB, fails to
+  // compile sets of ~20k patterns).
+  int64_t set_max_mem = 0;
+  // Most rules a ruleset may hold. Default 200,000.
+  int max_rules = 200000;
   // Largest RE2 program (instruction count) one rule may compile to.
   // Default 20000; larger patterns are rejected at load time.
   int max_program_size = 20000;
   // At most this many spans are reported per rule and view. Default 16.
   int max_spans_per_rule = 16;
+};
+
+// A composite rule's operands, resolved.
+struct Composite {
+  CompositeSpec::Kind kind = CompositeSpec::Kind::kAll;
+  int at_least = 0;
+  // Each operand is a rule index (>= 0) or a category (rule == -1).
+  struct Operand {
+    int rule = -1;
+    std::string category;
+  };
+  std::vector<Operand> operands;
 };
 
 // A compiled rule's metadata (the matcher lives in the RuleSet).
@@ -60,6 +76,10 @@ struct Rule {
   std::string pattern;
   std::vector<std::string> exceptions;
   bool clitics = false;
+  RuleMode mode = RuleMode::kEnforce;
+  bool shadow() const { return mode == RuleMode::kShadow; }
+  // Set for composite rules, which have no matcher.
+  std::optional<Composite> composite;
 };
 
 // One occurrence of a rule in a comment.
@@ -85,6 +105,8 @@ class RuleSet {
   const std::vector<Rule>& rules() const { return rules_; }
   // The views at least one rule matches on; what Normalize() must build.
   ViewMask views_used() const { return views_used_; }
+  // Indices of the composite rules, in rule order.
+  const std::vector<int>& composites() const { return composites_; }
 
   // Appends every hit in `text` to `hits`, ordered by original position,
   // then rule index. A rule matching the same original range on several
@@ -95,8 +117,11 @@ class RuleSet {
  private:
   struct ViewMatcher;
   RuleSet() = default;
+  static void ResolveComposites(const std::vector<RuleSpec>& specs,
+                                RuleSet& set, DiagnosticSink& sink);
 
   std::vector<Rule> rules_;
+  std::vector<int> composites_;
   ViewMask views_used_ = 0;
   std::array<std::unique_ptr<ViewMatcher>, kViewCount> matchers_;
   RuleSetOptions options_;

@@ -27,6 +27,13 @@ absl::StatusOr<std::shared_ptr<const Ruleset>> LoadRuleset(
       for (RuleSpec& r : spec.pack->rules) rules.push_back(std::move(r));
     }
     for (PolicySpec& p : spec.policies) policies.push_back(std::move(p));
+    for (const CategoryCapSpec& cap : spec.category_caps) {
+      auto [it, fresh] = ruleset->category_caps.emplace(cap.category, cap.max_score);
+      if (!fresh) {
+        sink.Error(cap.where, absl::StrCat("category \"", cap.category,
+                                           "\" is capped twice"));
+      }
+    }
   }
   ruleset->version = absl::StrCat("sha256:", hash.HexDigest().substr(0, 16));
 

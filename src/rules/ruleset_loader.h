@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "policy/policy.h"
@@ -31,6 +32,8 @@ struct Ruleset {
   std::string version;
   std::unique_ptr<const RuleSet> rules;
   std::unique_ptr<const PolicySet> policies;
+  // The most each category may add to the score; absent: no cap.
+  absl::flat_hash_map<std::string, double> category_caps;
   std::vector<std::string> files;
   absl::Time loaded_at;
 };

@@ -38,9 +38,13 @@ struct Evaluation {
   ViewMask extra_views = 0;
   NormalizedText normalized;
   std::vector<RuleHit> hits;
-  // Enforced score per category, ordered by category name.
+  // Enforced score per category (after caps), ordered by category name.
   std::map<std::string, double> category_scores;
+  // Largest weight of an enforced hit, per category (for policy overrides).
+  std::map<std::string, double> max_weight_by_category;
   double score = 0;
+  // What shadow rules would have added, had they been enforced.
+  double shadow_score = 0;
   const Policy* policy = nullptr;  // owned by the snapshot
   hakam::v1::Action action = hakam::v1::ACTION_UNSPECIFIED;
   // Set by a stage that returns kError: the operational failure.
@@ -60,12 +64,20 @@ class Stage {
   virtual StageResult Run(Evaluation& e) const = 0;
 };
 
+struct PipelineOptions {
+  // Longest comment text evaluated, in bytes; longer ones are
+  // INVALID_ARGUMENT, never silently truncated. Default 64 KiB.
+  size_t max_text_bytes = 64 * 1024;
+};
+
 class Pipeline {
  public:
   // The default pipeline over `ruleset`, which must outlive it (the
-  // snapshot owns both).
-  static std::unique_ptr<const Pipeline> Create(const Ruleset& ruleset,
-                                                const Normalizer& normalizer);
+  // snapshot owns both): validate, normalize, match, composites, score,
+  // decide.
+  static std::unique_ptr<const Pipeline> Create(
+      const Ruleset& ruleset, const Normalizer& normalizer,
+      const PipelineOptions& options = PipelineOptions());
 
   // Runs the stages in order. OK means `e.action` is set.
   absl::Status Run(Evaluation& e) const;

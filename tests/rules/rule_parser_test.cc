@@ -75,11 +75,13 @@ rules:
   EXPECT_THAT(all, HasSubstr("[a]"));
   EXPECT_THAT(all, HasSubstr("pack.yaml:9:13: error: `weight` must be a "
                              "finite number [b]"));
-  EXPECT_THAT(all, HasSubstr("either `pattern` or `words`, not both [b]"));
+  EXPECT_THAT(all, HasSubstr("exactly one of `pattern`, `words` or "
+                             "`composite` [b]"));
   EXPECT_THAT(all, HasSubstr("missing required key `category` [c]"));
   EXPECT_THAT(all, HasSubstr("pack.yaml:14:21: error: unknown view "
                              "\"sideways\""));
-  EXPECT_THAT(all, HasSubstr("a rule needs `pattern` or `words` [c]"));
+  EXPECT_THAT(all, HasSubstr("a rule needs `pattern`, `words` or "
+                             "`composite` [c]"));
   EXPECT_GE(sink.error_count(), 6);
 }
 
@@ -132,6 +134,96 @@ TEST(RuleParserTest, NonFiniteWeightsAreRejected) {
   Parse("pack: p\nrules:\n  - {id: a, category: x, weight: .nan, words: [w]}\n",
         sink);
   EXPECT_THAT(sink.ToString(), HasSubstr("finite number"));
+}
+
+TEST(RuleParserTest, ParsesModesCompositesExceptionsAndCaps) {
+  DiagnosticSink sink;
+  RuleFileSpec spec = Parse(R"(pack: p
+exceptions: [moby dick]
+categories:
+  spam: {max_score: 8}
+rules:
+  - {id: a, category: x, weight: 1, words: [w], mode: shadow,
+     exceptions: [w x]}
+  - id: c
+    category: spam
+    weight: 4
+    composite: {at_least: 2, of: [a, "category:link", b]}
+  - id: d
+    category: spam
+    weight: 4
+    composite: {all: [a, b]}
+)",
+                            sink);
+  ASSERT_FALSE(sink.has_errors()) << sink.ToString();
+  ASSERT_EQ(spec.pack->rules.size(), 3u);
+  const RuleSpec& a = spec.pack->rules[0];
+  EXPECT_EQ(a.mode, RuleMode::kShadow);
+  EXPECT_EQ(a.exceptions, (std::vector<std::string>{"w x", "moby dick"}));
+  const RuleSpec& c = spec.pack->rules[1];
+  ASSERT_TRUE(c.composite.has_value());
+  EXPECT_EQ(c.composite->kind, CompositeSpec::Kind::kAtLeast);
+  EXPECT_EQ(c.composite->at_least, 2);
+  EXPECT_EQ(c.composite->operands.size(), 3u);
+  EXPECT_TRUE(c.exceptions.empty());
+  EXPECT_EQ(spec.pack->rules[2].composite->kind, CompositeSpec::Kind::kAll);
+  ASSERT_EQ(spec.category_caps.size(), 1u);
+  EXPECT_EQ(spec.category_caps[0].category, "spam");
+  EXPECT_DOUBLE_EQ(spec.category_caps[0].max_score, 8);
+}
+
+TEST(RuleParserTest, RejectsBadModesAndComposites) {
+  DiagnosticSink sink;
+  Parse(R"(pack: p
+rules:
+  - {id: a, category: x, weight: 1, words: [w], mode: loud}
+  - {id: b, category: x, weight: 1, composite: {all: [a], any: [a]}}
+  - {id: c, category: x, weight: 1, composite: {at_least: 3, of: [a, b]}}
+  - {id: d, category: x, weight: 1, composite: {all: [a]}, views: [raw]}
+)",
+        sink);
+  const std::string all = sink.ToString();
+  EXPECT_THAT(all, HasSubstr("`mode` must be enforce or shadow, not \"loud\""));
+  EXPECT_THAT(all, HasSubstr("exactly one of `all`, `any`, `at_least` [b]"));
+  EXPECT_THAT(all, HasSubstr("`at_least: 3` of only 2 operands [c]"));
+  EXPECT_THAT(all, HasSubstr("takes no `views`"));
+}
+
+TEST(RuleParserTest, ParsesScopedPoliciesOverridesAndExamples) {
+  DiagnosticSink sink;
+  RuleFileSpec spec = Parse(R"(policies:
+  - id: politics
+    site: news.example
+    section: politics
+    review_at: 3
+    reject_at: 6
+    overrides:
+      - {category: threat, min_weight: 5, action: REVIEW}
+      - {category: pii, action: review}
+    examples:
+      - {text: "you idiot", expect: REJECT}
+      - {text: "hello", expect: ALLOW, section: sport}
+  - id: bad
+    review_at: 1
+    reject_at: 2
+    overrides: [{category: x, action: BAN}]
+)",
+                            sink);
+  ASSERT_EQ(spec.policies.size(), 2u);
+  const PolicySpec& p = spec.policies[0];
+  EXPECT_EQ(p.site, "news.example");
+  EXPECT_EQ(p.section, "politics");
+  ASSERT_EQ(p.overrides.size(), 2u);
+  EXPECT_EQ(p.overrides[0].category, "threat");
+  EXPECT_DOUBLE_EQ(p.overrides[0].min_weight, 5);
+  EXPECT_EQ(p.overrides[1].action, hakam::v1::REVIEW);
+  ASSERT_EQ(p.examples.size(), 2u);
+  EXPECT_EQ(p.examples[0].expect, hakam::v1::REJECT);
+  EXPECT_EQ(p.examples[0].site, "news.example");
+  EXPECT_EQ(p.examples[0].section, "politics");
+  EXPECT_EQ(p.examples[1].section, "sport");
+  EXPECT_EQ(p.examples[1].where.line, 12);
+  EXPECT_THAT(sink.ToString(), HasSubstr("unknown action \"BAN\""));
 }
 
 }  // namespace
