@@ -5,6 +5,8 @@
 
 #include <vector>
 
+#include "text/script.h"
+
 namespace hakam {
 namespace {
 
@@ -29,12 +31,20 @@ struct Unit {
   uint32_t end;
 };
 
-bool IsSingleLetterToken(const absl::string_view text, const Token& t) {
+// The script of a token made of one letter, or kOther if it is not one.
+Script SingleLetterScript(const absl::string_view text, const Token& t) {
   const auto* s = reinterpret_cast<const uint8_t*>(text.data());
   int32_t i = static_cast<int32_t>(t.begin);
   UChar32 c;
   U8_NEXT_UNSAFE(s, i, c);
-  return static_cast<uint32_t>(i) == t.end && IsLetter(c);
+  if (static_cast<uint32_t>(i) != t.end || !IsLetter(c)) return Script::kOther;
+  const Script script = ScriptOf(c);
+  // Letters of scripts we do not tell apart still join each other.
+  return script == Script::kOther ? Script::kGreek : script;
+}
+
+bool IsSingleLetterToken(const absl::string_view text, const Token& t) {
+  return SingleLetterScript(text, t) != Script::kOther;
 }
 
 bool IsJoinGap(absl::string_view gap) {
@@ -107,7 +117,10 @@ std::optional<View> BuildCompactView(const View& source) {
       continue;
     }
     size_t j = k;
+    // Letters of one script only: "f u c k ك ل ب" is two words.
     while (j + 1 < nt && letter_alone[j + 1] &&
+           SingleLetterScript(text, tokens[j + 1]) ==
+               SingleLetterScript(text, tokens[k]) &&
            IsJoinGap(text.substr(tokens[j].end,
                                  tokens[j + 1].begin - tokens[j].end))) {
       ++j;

@@ -95,6 +95,106 @@ TEST_F(NormalizerTest, EmptyTextHasEmptyViews) {
   EXPECT_TRUE(t.view(ViewId::kFolded).tokens().empty());
 }
 
+TEST_F(NormalizerTest, ArabicViewFoldsOrthography) {
+  NormalizedText t = Normalize("أَحْمَد إلى آخر ٱلمدينة مدرسة مستشفى مؤمن قائد ١٢٣ ۴۵ ک ی ە");
+  EXPECT_EQ(t.view(ViewId::kArabic).text(),
+            "احمد الي اخر المدينه مدرسه مستشفي مومن قايد 123 45 ك ي ه");
+}
+
+TEST_F(NormalizerTest, ArabicViewCanKeepHamzaCarriers) {
+  NormalizerOptions options;
+  options.arabic.fold_hamza_carriers = false;
+  auto n = Normalizer::Create(options);
+  ASSERT_TRUE(n.ok());
+  auto t = (*n)->Normalize("مؤمن قائد", kAllViews);
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->view(ViewId::kArabic).text(), "مؤمن قائد");
+}
+
+TEST_F(NormalizerTest, ArabicSpanIncludesTrailingRemovedMarks) {
+  const std::string text = "كَلْبٌ";
+  NormalizedText t = Normalize(text);
+  const View& v = t.view(ViewId::kArabic);
+  ASSERT_EQ(v.text(), "كلب");
+  EXPECT_EQ(Original(t, ViewId::kArabic, 0, v.text().size()), text);
+}
+
+TEST_F(NormalizerTest, ViewsThatChangeNothingAreShared) {
+  NormalizedText t = Normalize("plain english text");
+  EXPECT_EQ(t.view(ViewId::kArabic).id(), ViewId::kFolded);
+  EXPECT_EQ(t.view(ViewId::kSkeleton).id(), ViewId::kFolded);
+  EXPECT_EQ(t.view(ViewId::kCompact).id(), ViewId::kFolded);
+  EXPECT_EQ(t.view(ViewId::kTranslit).id(), ViewId::kFolded);
+  NormalizedText only_raw = *normalizer_->Normalize("x", ViewBit(ViewId::kRaw));
+  EXPECT_TRUE(only_raw.has_view(ViewId::kRaw));
+  EXPECT_FALSE(only_raw.has_view(ViewId::kFolded));
+}
+
+TEST_F(NormalizerTest, SkeletonFoldsLookAlikesOnlyInsideMixedWords) {
+  NormalizedText t = Normalize("fυck ѕhit привет Αθήνα حمlر l0l");
+  EXPECT_EQ(t.view(ViewId::kSkeleton).text(),
+            "fuck shit привет αθήνα حمار l0l");
+  EXPECT_EQ(t.signals().mixed_script_words, 3u);
+}
+
+TEST_F(NormalizerTest, SkeletonDropsMarksStackedOnLatinLetters) {
+  const std::string text = "f̶u̶c̶k̶";
+  NormalizedText t = Normalize(text);
+  EXPECT_EQ(t.view(ViewId::kSkeleton).text(), "fuck");
+  EXPECT_EQ(Original(t, ViewId::kSkeleton, 0, 4), text);
+}
+
+TEST_F(NormalizerTest, SkeletonRestoresOverriddenText) {
+  const std::string text = "ok ‮kcuf‬ ok";
+  NormalizedText t = Normalize(text);
+  const View& v = t.view(ViewId::kSkeleton);
+  EXPECT_EQ(v.text(), "ok fuck ok");
+  EXPECT_EQ(Original(t, ViewId::kSkeleton, 3, 7), "kcuf");
+  EXPECT_EQ(t.signals().bidi_controls, 2u);
+  EXPECT_EQ(t.signals().invisible_chars, 2u);
+}
+
+TEST_F(NormalizerTest, CompactJoinsSpacedLettersCutsRunsAndMarksMasks) {
+  NormalizedText t = Normalize("f u c k  ك.ل.ب  حمااااار  sh!t  a$$hole  Shiite");
+  EXPECT_EQ(t.view(ViewId::kCompact).text(),
+            "fuck  كلب  حمااار  sh\x1a" "t  a\x1a\x1a" "hole  shiite");
+}
+
+TEST_F(NormalizerTest, CompactLeavesOrdinaryTextAlone) {
+  NormalizedText t = Normalize("I am 5*3 years, e.g. 2024! ok");
+  EXPECT_EQ(t.view(ViewId::kCompact).id(), ViewId::kFolded);
+}
+
+TEST_F(NormalizerTest, TranslitReadsLeetAndArabizi) {
+  NormalizedText leet = Normalize("sh1t and 4ss");
+  EXPECT_EQ(leet.view(ViewId::kTranslit).text(), "sh\x1c" "t and ass");
+  NormalizedText arabizi = Normalize("ya 7mar");
+  EXPECT_EQ(arabizi.view(ViewId::kTranslit).text(),
+            "ya \xd9\x8a\x1d tmar \xd8\xad\xd9\x85\x1d\xd8\xb1");
+  // Arabic-script words stay out of the translit view.
+  NormalizedText arabic = Normalize("كلب kalb5");
+  EXPECT_EQ(arabic.view(ViewId::kTranslit).text().find("كلب"),
+            absl::string_view::npos);
+}
+
+TEST_F(NormalizerTest, SignalsCountDigitsInArabicWordsAndChangedLetters) {
+  NormalizedText t = Normalize("ك1ب ｆｕｃｋ");
+  EXPECT_EQ(t.signals().digits_in_arabic_words, 1u);
+  EXPECT_EQ(t.signals().letters, 6u);
+  // 4 full-width letters, and the digit read as alef inside the Arabic word.
+  EXPECT_EQ(t.signals().letters_changed, 5u);
+}
+
+TEST_F(NormalizerTest, MarkerBytesNeverComeFromTheText) {
+  NormalizedText t = Normalize("a\x1a" "b\x1c" "c\x1d" "d");
+  for (int v = 1; v < kViewCount; ++v) {
+    for (char c : t.view(static_cast<ViewId>(v)).text()) {
+      EXPECT_FALSE(c == kMaskMarker || c == kIOrLMarker || c == kVowelAMarker)
+          << ViewName(static_cast<ViewId>(v));
+    }
+  }
+}
+
 TEST(ViewNameTest, RoundTripsAndRejectsUnknown) {
   for (int v = 0; v < kViewCount; ++v) {
     auto id = ParseViewName(ViewName(static_cast<ViewId>(v)));
