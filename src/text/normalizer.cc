@@ -27,8 +27,19 @@ namespace {
 // True for code points that end a word: everything outside letters, marks
 // and numbers (punctuation, symbols, separators, controls, unassigned).
 bool IsSeparator(UChar32 c) {
+  // Arabic letters, marks and digits, the bulk of our text, without a
+  // property lookup.
+  if (c >= 0x0621 && c <= 0x0669) return false;
   const uint32_t mask = U_GET_GC_MASK(c);
   return (mask & (U_GC_L_MASK | U_GC_M_MASK | U_GC_N_MASK)) == 0;
+}
+
+// False for code points that are certainly not default-ignorable (a cheap
+// filter before the property lookup).
+bool MayBeIgnorable(UChar32 c) {
+  if (c < 0x0300) return c == 0x00AD;
+  if (c >= 0x0600 && c <= 0x06FF) return c == 0x061C;
+  return true;
 }
 
 bool IsBidiControl(UChar32 c) {
@@ -59,9 +70,10 @@ void ScanOriginal(absl::string_view text, TextSignals* signals,
     const int32_t start = i;
     UChar32 c;
     U8_NEXT_UNSAFE(s, i, c);
-    if (u_isalpha(c)) {
+    if ((c >= 0x0621 && c <= 0x064A) || u_isalpha(c)) {
       ++signals->letters;
-    } else if (u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT)) {
+    } else if (MayBeIgnorable(c) &&
+               u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT)) {
       ++signals->invisible_chars;
       if (IsBidiControl(c)) ++signals->bidi_controls;
       if (c == 0x202E && run_start < 0) {
@@ -131,18 +143,11 @@ absl::StatusOr<View> Normalizer::BuildFolded(absl::string_view original,
     const uint32_t old_len = static_cast<uint32_t>(it.oldLength());
     const uint32_t new_len = static_cast<uint32_t>(it.newLength());
     if (!it.hasChange()) {
-      for (uint32_t k = 0; k < new_len; ++k) {
-        begin[dst + k] = src + k;
-        end[dst + k] = src + k + 1;
-      }
-      // Unchanged runs may span multibyte characters: widen each byte's
-      // range to its whole character so spans never split one.
+      // Unchanged bytes map one to one, widened to their whole character
+      // so spans never split one.
       for (uint32_t k = 0; k < new_len;) {
-        uint32_t len = 1;
         const auto lead = static_cast<uint8_t>(out[dst + k]);
-        if (lead >= 0xF0) len = 4;
-        else if (lead >= 0xE0) len = 3;
-        else if (lead >= 0xC0) len = 2;
+        const uint32_t len = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
         for (uint32_t j = 0; j < len && k + j < new_len; ++j) {
           begin[dst + k + j] = src + k;
           end[dst + k + j] = src + k + len;

@@ -160,15 +160,19 @@ std::optional<View> BuildSkeletonView(const View& source,
     for (const Token& t : source.tokens()) {
       cps.clear();
       bool non_ascii = false;
+      // Words of plain ASCII, or of Arabic letters only, need nothing: no
+      // look-alike, mark or second script can be in them.
+      bool arabic_letters_only = true;
       int32_t i = static_cast<int32_t>(t.begin);
       while (i < static_cast<int32_t>(t.end)) {
         const uint32_t start = static_cast<uint32_t>(i);
         UChar32 c;
         U8_NEXT_UNSAFE(s, i, c);
         non_ascii = non_ascii || c >= 0x80;
+        arabic_letters_only = arabic_letters_only && c >= 0x0621 && c <= 0x064A;
         cps.push_back({c, start, static_cast<uint32_t>(i), ScriptOf(c)});
       }
-      if (!non_ascii) continue;  // plain ASCII words need nothing
+      if (!non_ascii || arabic_letters_only) continue;
       const WordPlan plan = Plan(cps, table);
       signals->mixed_script_words += plan.mixed_script;
       signals->digits_in_arabic_words += plan.digits_in_arabic;

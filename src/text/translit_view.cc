@@ -10,10 +10,15 @@ namespace hakam {
 namespace {
 
 // Bytes that can be part of a Latin word written with leet or Arabizi.
-bool IsChunkByte(char c) {
-  return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '@' ||
-         c == '$' || c == '!' || c == '|' || c == '+' || c == '\'';
-}
+constexpr std::array<bool, 256> kChunkBytes = [] {
+  std::array<bool, 256> t{};
+  for (int c = '0'; c <= '9'; ++c) t[c] = true;
+  for (int c = 'a'; c <= 'z'; ++c) t[c] = t[c - 'a' + 'A'] = true;
+  for (char c : {'@', '$', '!', '|', '+', '\''}) t[static_cast<unsigned char>(c)] = true;
+  return t;
+}();
+
+bool IsChunkByte(char c) { return kChunkBytes[static_cast<unsigned char>(c)]; }
 
 bool IsArabiziDigit(char c) {
   return c == '2' || c == '3' || c == '5' || c == '6' || c == '7' ||

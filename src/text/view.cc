@@ -27,6 +27,7 @@ absl::StatusOr<ViewId> ParseViewName(absl::string_view name) {
 
 std::vector<Token> Tokenize(absl::string_view text) {
   std::vector<Token> tokens;
+  tokens.reserve(text.size() / 5 + 1);
   const uint32_t n = static_cast<uint32_t>(text.size());
   uint32_t i = 0;
   while (i < n) {
@@ -45,7 +46,6 @@ View View::Identity(ViewId id, absl::string_view original) {
   v.external_ = original;
   v.identity_ = true;
   v.original_size_ = static_cast<uint32_t>(original.size());
-  v.tokens_ = Tokenize(original);
   return v;
 }
 
@@ -57,7 +57,6 @@ View View::FromMaps(ViewId id, std::string text, std::vector<uint32_t> begin,
   v.begin_ = std::move(begin);
   v.end_ = std::move(end);
   v.original_size_ = original_size;
-  v.tokens_ = Tokenize(v.owned_);
   return v;
 }
 
@@ -116,7 +115,6 @@ void ViewBuilder::Absorb(uint32_t src_begin, uint32_t src_end) {
 
 View ViewBuilder::Finish() && {
   View v = std::move(view_);
-  v.tokens_ = Tokenize(v.owned_);
   return v;
 }
 

@@ -22,7 +22,8 @@
 // that stand for something a rule must be able to match but that is not a
 // letter; they are word bytes, never boundaries:
 //
-// Thread safety: immutable once built; safe to share across threads.
+// Thread safety: thread-compatible (tokens() fills a cache on first use);
+// a NormalizedText and its views belong to one evaluation.
 #pragma once
 
 #include <array>
@@ -73,6 +74,9 @@ struct Token {
   uint32_t end = 0;
 };
 
+// Splits `text` into tokens (see Token).
+std::vector<Token> Tokenize(absl::string_view text);
+
 class View {
  public:
   View() = default;
@@ -97,8 +101,16 @@ class View {
   // empty original range at the position of view byte `begin`.
   OriginalRange MapToOriginal(uint32_t begin, uint32_t end) const;
 
-  // Words of this view, in order.
-  const std::vector<Token>& tokens() const { return tokens_; }
+  // Words of this view, in order. Computed on first use (most views are
+  // only scanned by RE2), which is why View is thread-compatible rather
+  // than immutable until tokens() has been called once.
+  const std::vector<Token>& tokens() const {
+    if (!tokenized_) {
+      tokens_ = Tokenize(text());
+      tokenized_ = true;
+    }
+    return tokens_;
+  }
 
  private:
   friend class ViewBuilder;
@@ -111,7 +123,8 @@ class View {
   // Per view byte: original byte range. Empty for identity views.
   std::vector<uint32_t> begin_;
   std::vector<uint32_t> end_;
-  std::vector<Token> tokens_;
+  mutable std::vector<Token> tokens_;
+  mutable bool tokenized_ = false;
 };
 
 // Builds a view from a source view (which may itself be derived), composing
@@ -144,8 +157,6 @@ class ViewBuilder {
   View view_;
 };
 
-// Splits `text` into tokens (see Token).
-std::vector<Token> Tokenize(absl::string_view text);
 
 // Marker bytes (see above).
 inline constexpr char kMaskMarker = '\x1a';     // compact: a masked letter (f*ck)
