@@ -13,6 +13,7 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   libre2-dev libabsl-dev libicu-dev libyaml-cpp-dev libssl-dev \
   libsqlite3-dev sqlite3 \
   libgtest-dev libgmock-dev libbenchmark-dev \
+  hunspell-ar wamerican \
   clang libclang-rt-14-dev \
   > /dev/null
 echo "install-deps: done"

@@ -25,18 +25,58 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Create(
   absl::StatusOr<std::unique_ptr<const Normalizer>> normalizer =
       Normalizer::Create();
   if (!normalizer.ok()) return normalizer.status();
-  absl::StatusOr<std::shared_ptr<const Ruleset>> ruleset =
-      LoadRuleset(*source, **normalizer, options.ruleset, sink);
-  if (!ruleset.ok()) return ruleset.status();
-
   std::unique_ptr<Engine> engine(
       new Engine(std::move(source), options, *std::move(normalizer)));
+  absl::StatusOr<std::shared_ptr<const Snapshot>> snapshot =
+      engine->BuildSnapshot(sink);
+  if (!snapshot.ok()) return snapshot.status();
+  engine->snapshot_.store(*std::move(snapshot), std::memory_order_release);
+  return engine;
+}
+
+absl::StatusOr<std::shared_ptr<const Snapshot>> Engine::BuildSnapshot(
+    DiagnosticSink& sink) const {
+  absl::StatusOr<std::shared_ptr<const Ruleset>> ruleset =
+      LoadRuleset(*source_, *normalizer_, options_.ruleset, sink);
+  if (!ruleset.ok()) return ruleset.status();
   auto snapshot = std::make_shared<Snapshot>();
   snapshot->ruleset = *std::move(ruleset);
-  snapshot->pipeline =
-      Pipeline::Create(*snapshot->ruleset, *engine->normalizer_);
-  engine->snapshot_.store(std::move(snapshot), std::memory_order_release);
-  return engine;
+  snapshot->pipeline = Pipeline::Create(*snapshot->ruleset, *normalizer_);
+  return std::shared_ptr<const Snapshot>(std::move(snapshot));
+}
+
+absl::StatusOr<std::shared_ptr<const Snapshot>> Engine::Reload(
+    DiagnosticSink& sink) {
+  absl::MutexLock reload_lock(&reload_mu_);
+  const size_t first_diagnostic = sink.diagnostics().size();
+  // The expensive part (read, parse, compile) runs before any lock that a
+  // reader of the history could wait on.
+  absl::StatusOr<std::shared_ptr<const Snapshot>> next = BuildSnapshot(sink);
+
+  absl::MutexLock history_lock(&history_mu_);
+  if (!next.ok()) {
+    ++refused_;
+    RefusedReload refusal;
+    refusal.at = absl::Now();
+    refusal.status = next.status();
+    refusal.diagnostics.assign(sink.diagnostics().begin() + first_diagnostic,
+                               sink.diagnostics().end());
+    last_refused_ = std::move(refusal);
+    return next.status();
+  }
+  snapshot_.store(*next, std::memory_order_release);
+  ++accepted_;
+  return next;
+}
+
+ReloadHistory Engine::reload_history() const {
+  absl::MutexLock lock(&history_mu_);
+  ReloadHistory history;
+  history.serving = snapshot();
+  history.accepted = accepted_;
+  history.refused = refused_;
+  history.last_refused = last_refused_;
+  return history;
 }
 
 absl::StatusOr<hakam::v1::Decision> Engine::Run(Evaluation& e) const {

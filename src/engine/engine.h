@@ -9,16 +9,29 @@
 // The engine owns the current Snapshot (ruleset + pipeline). Each
 // evaluation pins one snapshot with a single atomic load and evaluates with
 // no lock held; a decision records the version of the snapshot that made it.
-// A later reload builds a new snapshot off the request path and swaps the
-// pointer.
+// Reload() re-reads the rule source, builds a new snapshot off the request
+// path and swaps the pointer; a ruleset that fails to load is refused and
+// the old one keeps serving:
 //
-// Thread safety: thread-safe.
+//   DiagnosticSink sink;
+//   absl::StatusOr<std::shared_ptr<const Snapshot>> s = engine->Reload(sink);
+//   if (!s.ok()) std::cerr << sink.ToString();  // still serving the old one
+//
+// Thread safety: thread-safe. Evaluate() and Explain() never take a lock;
+// Reload() calls are serialized among themselves and never block them.
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <memory>
+#include <optional>
+#include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "hakam/v1/moderation.pb.h"
 #include "rules/diagnostic.h"
 #include "rules/rule_source.h"
@@ -36,6 +49,29 @@ struct EngineOptions {
 struct Snapshot {
   std::shared_ptr<const Ruleset> ruleset;
   std::unique_ptr<const Pipeline> pipeline;
+};
+
+// A reload that was refused: the rules it read failed to load.
+struct RefusedReload {
+  absl::Time at;
+  // Why: INVALID_ARGUMENT for lint errors, or the rule source's own error
+  // (NOT_FOUND when the directory is gone, ...).
+  absl::Status status;
+  // Every diagnostic of the refused load (errors and warnings), in the
+  // order the loader reported them; empty when the source itself failed.
+  std::vector<Diagnostic> diagnostics;
+};
+
+// What Reload() has done since the engine was created.
+struct ReloadHistory {
+  // The snapshot serving when the history was read; consistent with the
+  // counters below (both are updated together).
+  std::shared_ptr<const Snapshot> serving;
+  int64_t accepted = 0;  // successful Reload() calls (Create not counted)
+  int64_t refused = 0;   // refused Reload() calls
+  // The most recent refusal, if any; kept after later successful reloads
+  // (compare its `at` with serving->ruleset->loaded_at).
+  std::optional<RefusedReload> last_refused;
 };
 
 class Engine {
@@ -71,17 +107,51 @@ class Engine {
     return snapshot_.load(std::memory_order_acquire);
   }
 
+  // Re-reads the rule source and loads it exactly as Create() does (same
+  // normalizer and options). On success the new snapshot replaces the
+  // current one atomically and is returned: evaluations that already
+  // pinned the old snapshot finish on it, later ones use the new one. The
+  // snapshot is replaced even if its content (and so its version) is
+  // unchanged. On failure nothing changes, the old snapshot keeps serving,
+  // the refusal is recorded in reload_history(), `sink` holds every problem
+  // with its file:line:col, and the status is the loader's
+  // (INVALID_ARGUMENT for lint errors, or the source's own error).
+  // Concurrent calls are serialized; Evaluate() is never blocked.
+  absl::StatusOr<std::shared_ptr<const Snapshot>> Reload(DiagnosticSink& sink)
+      ABSL_LOCKS_EXCLUDED(reload_mu_, history_mu_);
+
+  // A copy of the reload history. Never blocked by a reload in progress
+  // for longer than a pointer swap.
+  ReloadHistory reload_history() const ABSL_LOCKS_EXCLUDED(history_mu_);
+
+  // The rule source, for display ("directory ./rules").
+  const RuleSource& source() const { return *source_; }
+
   const Normalizer& normalizer() const { return *normalizer_; }
 
  private:
   Engine(std::unique_ptr<const RuleSource> source, EngineOptions options,
          std::unique_ptr<const Normalizer> normalizer);
+  // Loads `source_` into a new snapshot; touches no engine state.
+  absl::StatusOr<std::shared_ptr<const Snapshot>> BuildSnapshot(
+      DiagnosticSink& sink) const;
   absl::StatusOr<hakam::v1::Decision> Run(Evaluation& e) const;
 
   const std::unique_ptr<const RuleSource> source_;
   const EngineOptions options_;
   const std::unique_ptr<const Normalizer> normalizer_;
+  // The request path's only shared state: one atomic load per evaluation.
   std::atomic<std::shared_ptr<const Snapshot>> snapshot_;
+
+  // Serializes Reload(); held while a new snapshot is built. Never taken
+  // by the request path.
+  absl::Mutex reload_mu_;
+  // Guards the history; also held across the swap of `snapshot_` in
+  // Reload() so that a history copy is consistent with `serving`.
+  mutable absl::Mutex history_mu_ ABSL_ACQUIRED_AFTER(reload_mu_);
+  int64_t accepted_ ABSL_GUARDED_BY(history_mu_) = 0;
+  int64_t refused_ ABSL_GUARDED_BY(history_mu_) = 0;
+  std::optional<RefusedReload> last_refused_ ABSL_GUARDED_BY(history_mu_);
 };
 
 }  // namespace hakam

@@ -11,15 +11,20 @@
 
 #include "cli/check_command.h"
 #include "cli/explain_command.h"
+#include "cli/lint_command.h"
+#include "cli/test_command.h"
 
 ABSL_FLAG(std::string, server, "",
           "host:port of a hakamd to evaluate through (default: evaluate "
           "locally)");
-ABSL_FLAG(std::string, rules, "./rules", "Rules directory (local mode)");
+ABSL_FLAG(std::string, rules, "./rules",
+          "Rules directory (check and explain in local mode, lint, test)");
 ABSL_FLAG(std::string, site, "", "Site of the comment given as TEXT");
 ABSL_FLAG(std::string, section, "", "Section of the comment given as TEXT");
 ABSL_FLAG(std::string, color, "auto",
           "explain: highlight hits in colour: auto, always or never");
+ABSL_FLAG(bool, werror, false, "lint: fail (exit 1) on warnings too");
+ABSL_FLAG(int, examples, 3, "lint: at most this many examples per warning");
 
 namespace {
 constexpr char kUsage[] =
@@ -29,7 +34,12 @@ constexpr char kUsage[] =
     "  hakam check [--server=HOST:PORT] [--rules=DIR] -      JSON Lines on "
     "stdin\n"
     "  hakam explain [--rules=DIR] [--color=auto|always|never] TEXT\n"
-    "                                     views, signals and hits of TEXT\n";
+    "                                     views, signals and hits of TEXT\n"
+    "  hakam lint [--werror] [--examples=N] [DIR]\n"
+    "                                     check rule files as hakamd loads\n"
+    "                                     them (default DIR: --rules)\n"
+    "  hakam test [DIR]                   run the examples embedded in the\n"
+    "                                     rule files\n";
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -58,6 +68,18 @@ int main(int argc, char** argv) {
     options.color = absl::GetFlag(FLAGS_color);
     return hakam::cli::RunExplain(options, args, std::cout, std::cerr,
                                   isatty(STDOUT_FILENO) != 0);
+  }
+  if (command == "lint") {
+    hakam::cli::LintCommandOptions options;
+    options.rules_dir = absl::GetFlag(FLAGS_rules);
+    options.werror = absl::GetFlag(FLAGS_werror);
+    options.lint.max_examples = absl::GetFlag(FLAGS_examples);
+    return hakam::cli::RunLint(options, args, std::cout, std::cerr);
+  }
+  if (command == "test") {
+    hakam::cli::TestCommandOptions options;
+    options.rules_dir = absl::GetFlag(FLAGS_rules);
+    return hakam::cli::RunTest(options, args, std::cout, std::cerr);
   }
   std::fprintf(stderr, "hakam: unknown command \"%s\"\n%s", command.c_str(),
                kUsage);

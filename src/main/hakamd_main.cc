@@ -7,6 +7,8 @@
 #include "absl/flags/usage.h"
 #include "audit/sqlite_audit_store.h"
 #include "engine/engine.h"
+#include "engine/reloader.h"
+#include "engine/rules_watcher.h"
 #include "service/server.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051", "Address to serve gRPC on");
@@ -17,6 +19,20 @@ ABSL_FLAG(bool, audit_full_sync, true,
           "process crash but not power loss");
 ABSL_FLAG(int, shutdown_grace_seconds, 10,
           "On SIGTERM/SIGINT, how long in-flight calls may take to finish");
+ABSL_FLAG(bool, watch_rules, true,
+          "Reload the rules when a file under --rules changes (inotify)");
+ABSL_FLAG(int, watch_debounce_ms, 300,
+          "Quiet period after a change under --rules before reloading");
+
+namespace {
+
+// Every reload (SIGHUP, watcher, RPC) is logged with one fprintf.
+void LogReload(absl::string_view text) {
+  std::fprintf(stderr, "hakamd: %.*s", static_cast<int>(text.size()),
+               text.data());
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("Hakam comment-moderation server.\n"
@@ -24,12 +40,13 @@ int main(int argc, char** argv) {
                                "[--audit_db=FILE]");
   absl::ParseCommandLine(argc, argv);
 
-  // Block the stop signals in every thread; main waits for them below.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  // Block the signals in every thread; main waits for them below.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   hakam::DiagnosticSink sink;
   absl::StatusOr<std::unique_ptr<hakam::Engine>> engine = hakam::Engine::Create(
@@ -51,11 +68,30 @@ int main(int argc, char** argv) {
   }
   hakam::ServerOptions server_options;
   server_options.listen_address = absl::GetFlag(FLAGS_listen);
+  server_options.reload_log = LogReload;
   absl::StatusOr<std::unique_ptr<hakam::Server>> server =
       hakam::Server::Start(server_options, **engine, **audit);
   if (!server.ok()) {
     std::fprintf(stderr, "hakamd: %s\n", server.status().ToString().c_str());
     return 1;
+  }
+  const hakam::Reloader reloader(**engine, LogReload);
+  std::unique_ptr<hakam::RulesWatcher> watcher;
+  if (absl::GetFlag(FLAGS_watch_rules)) {
+    hakam::RulesWatcherOptions watch_options;
+    watch_options.debounce =
+        absl::Milliseconds(absl::GetFlag(FLAGS_watch_debounce_ms));
+    auto started = hakam::RulesWatcher::Start(
+        absl::GetFlag(FLAGS_rules), watch_options,
+        [&reloader](const std::vector<std::string>& changed) {
+          reloader.Reload(hakam::DescribeChanges(changed));
+        });
+    if (started.ok()) {
+      watcher = *std::move(started);
+    } else {  // not fatal: SIGHUP and the RPC still reload
+      std::fprintf(stderr, "hakamd: not watching the rules: %s\n",
+                   started.status().ToString().c_str());
+    }
   }
   const auto snapshot = (*engine)->snapshot();
   std::fprintf(stderr,
@@ -67,7 +103,10 @@ int main(int argc, char** argv) {
                server_options.listen_address.c_str(), (*server)->port());
 
   int signal = 0;
-  sigwait(&stop_signals, &signal);
+  while (sigwait(&signals, &signal) == 0 && signal == SIGHUP) {
+    reloader.Reload("SIGHUP");
+  }
+  watcher.reset();  // no reload from here on
   std::fprintf(stderr, "hakamd: %s, finishing in-flight calls\n",
                strsignal(signal));
   (*server)->Shutdown(absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds)));

@@ -5,11 +5,19 @@
 namespace hakam {
 
 std::string Diagnostic::ToString() const {
-  std::string out = absl::StrCat(where.file, ":", where.line, ":",
-                                 where.column, ": ",
-                                 severity == Severity::kError ? "error"
-                                                              : "warning",
-                                 ": ", message);
+  // Unknown parts of the location are left out, as compilers do
+  // ("file: error: ..." or just "error: ...").
+  std::string out;
+  if (!where.file.empty()) {
+    out = where.file;
+    if (where.line > 0) {
+      absl::StrAppend(&out, ":", where.line);
+      if (where.column > 0) absl::StrAppend(&out, ":", where.column);
+    }
+    out += ": ";
+  }
+  absl::StrAppend(&out, severity == Severity::kError ? "error" : "warning",
+                  ": ", message);
   if (!rule_id.empty()) absl::StrAppend(&out, " [", rule_id, "]");
   return out;
 }

@@ -27,7 +27,8 @@ struct Diagnostic {
   std::string message;
   std::string rule_id;  // empty when the problem is not about one rule
 
-  // "file:line:col: error: message [rule-id]"
+  // "file:line:col: error: message [rule-id]"; an unknown line or column
+  // (0) is left out ("file: warning: ..."), and so is an unknown file.
   std::string ToString() const;
 };
 

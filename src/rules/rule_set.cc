@@ -14,10 +14,10 @@ namespace hakam {
 
 // The rules that match on one view.
 struct RuleSet::ViewMatcher {
-  explicit ViewMatcher(const RE2::Options& options)
-      : set(options, RE2::UNANCHORED) {}
-
-  RE2::Set set;
+  // Built once every pattern is known, with a budget sized to them.
+  std::unique_ptr<RE2::Set> set;
+  std::vector<std::string> patterns;
+  int64_t program_size = 0;  // sum over the patterns
   // Parallel to the set's pattern indices.
   std::vector<int> rule_index;
   std::vector<std::unique_ptr<RE2>> regexps;
@@ -174,11 +174,6 @@ absl::StatusOr<std::unique_ptr<const RuleSet>> RuleSet::Compile(
                                 options.max_rules, " rules per ruleset"));
     return absl::InvalidArgumentError("too many rules");
   }
-  const int64_t set_max_mem =
-      options.set_max_mem > 0
-          ? options.set_max_mem
-          : (int64_t{64} << 20) + int64_t{4096} * static_cast<int64_t>(specs.size());
-  const RE2::Options re_options = MatchOptions(set_max_mem);
   RE2::Options rule_options = MatchOptions(RE2::Options().max_mem());
 
   absl::flat_hash_map<std::string, SourceLocation> ids;
@@ -279,14 +274,9 @@ absl::StatusOr<std::unique_ptr<const RuleSet>> RuleSet::Compile(
         break;
       }
       auto& matcher = set->matchers_[v];
-      if (!matcher) matcher = std::make_unique<ViewMatcher>(re_options);
-      std::string error;
-      if (matcher->set.Add(regex, &error) < 0) {
-        sink.Error(spec.where, absl::StrCat("bad RE2 pattern: ", error),
-                   spec.id);
-        rule_ok = false;
-        break;
-      }
+      if (!matcher) matcher = std::make_unique<ViewMatcher>();
+      matcher->program_size += re->ProgramSize();
+      matcher->patterns.push_back(std::move(regex));
       matcher->rule_index.push_back(rule_index);
       matcher->has_group.push_back(rule.is_words);
       matcher->regexps.push_back(std::move(re));
@@ -299,12 +289,31 @@ absl::StatusOr<std::unique_ptr<const RuleSet>> RuleSet::Compile(
 
   ResolveComposites(specs, *set, sink);
   for (int v = 0; v < kViewCount; ++v) {
-    auto& matcher = set->matchers_[v];
-    if (matcher && !matcher->set.Compile()) {
+    ViewMatcher* matcher = set->matchers_[v].get();
+    if (matcher == nullptr) continue;
+    // RE2 needs ~64 bytes of budget per instruction to compile a program;
+    // the rest feeds the DFA cache. Default: 64 MiB + 256 bytes per
+    // instruction of the view's patterns.
+    const int64_t budget =
+        options.set_max_mem > 0
+            ? options.set_max_mem
+            : (int64_t{64} << 20) + int64_t{256} * matcher->program_size;
+    matcher->set =
+        std::make_unique<RE2::Set>(MatchOptions(budget), RE2::UNANCHORED);
+    for (const std::string& pattern : matcher->patterns) {
+      std::string error;
+      if (matcher->set->Add(pattern, &error) < 0) {
+        sink.Error({}, absl::StrCat("bad RE2 pattern: ", error));
+      }
+    }
+    matcher->patterns.clear();
+    matcher->patterns.shrink_to_fit();
+    if (!matcher->set->Compile()) {
       sink.Error({}, absl::StrCat("the ", ViewName(static_cast<ViewId>(v)),
-                                  " view's rules exceed the RE2::Set memory "
-                                  "budget of ",
-                                  options.set_max_mem, " bytes"));
+                                  " view's rules (", matcher->program_size,
+                                  " RE2 instructions) exceed the RE2::Set "
+                                  "memory budget of ",
+                                  budget, " bytes"));
     }
   }
   if (sink.error_count() > errors_before) {
@@ -326,7 +335,7 @@ void RuleSet::Match(const NormalizedText& text,
     const re2::StringPiece haystack(view.text().data(), view.text().size());
     indices.clear();
     RE2::Set::ErrorInfo error;
-    if (!matcher->set.Match(haystack, &indices, &error)) {
+    if (!matcher->set->Match(haystack, &indices, &error)) {
       if (error.kind != RE2::Set::kOutOfMemory) continue;  // no match
       // The DFA ran out of its budget on this text: fall back to running
       // every rule of the view on its own (slower, same result).

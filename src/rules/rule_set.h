@@ -35,9 +35,9 @@
 namespace hakam {
 
 struct RuleSetOptions {
-  // Memory budget of each view's RE2::Set, in bytes. Default 0: sized to the
-  // rules, 64 MiB plus 4 KiB per rule (RE2's own default, 8 MiB, fails to
-  // compile sets of ~20k patterns).
+  // Memory budget of each view's RE2::Set, in bytes. Default 0: sized to
+  // the view's patterns, 64 MiB plus 256 bytes per RE2 instruction (RE2's
+  // own default, 8 MiB, fails to compile sets of ~20k patterns).
   int64_t set_max_mem = 0;
   // Most rules a ruleset may hold. Default 200,000.
   int max_rules = 200000;

@@ -37,7 +37,9 @@ absl::StatusOr<std::vector<RuleFile>> DirectoryRuleSource::ReadAll() const {
     if (!in.good() && !in.eof()) {
       return absl::UnavailableError(absl::StrCat("cannot read ", p.string()));
     }
-    files.push_back({p.string(), content.str()});
+    files.push_back({p.string(),
+                     fs::relative(p, dir_, ec).generic_string(),
+                     content.str()});
   }
   if (ec) {
     return absl::UnavailableError(
@@ -57,7 +59,9 @@ absl::StatusOr<std::vector<RuleFile>> InMemoryRuleSource::ReadAll() const {
     return absl::InvalidArgumentError("in-memory rule source holds no file");
   }
   std::vector<RuleFile> files;
-  for (const auto& [path, content] : files_) files.push_back({path, content});
+  for (const auto& [path, content] : files_) {
+    files.push_back({path, path, content});
+  }
   return files;
 }
 

@@ -17,6 +17,7 @@ namespace hakam {
 
 struct RuleFile {
   std::string path;     // as shown in diagnostics
+  std::string name;     // relative to the source's root; what is hashed
   std::string content;  // the whole file
 };
 

@@ -18,7 +18,9 @@ absl::StatusOr<std::shared_ptr<const Ruleset>> LoadRuleset(
   std::vector<PolicySpec> policies;
   for (const RuleFile& file : *files) {
     // Length-prefix each piece so distinct file sets never hash alike.
-    hash.Update(absl::StrCat(file.path.size(), ":", file.path,
+    // Names are relative to the rules directory: the same rules give the
+    // same version wherever they are installed.
+    hash.Update(absl::StrCat(file.name.size(), ":", file.name,
                              file.content.size(), ":"));
     hash.Update(file.content);
     ruleset->files.push_back(file.path);

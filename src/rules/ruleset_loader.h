@@ -27,8 +27,8 @@
 namespace hakam {
 
 struct Ruleset {
-  // "sha256:" + 16 hex digits of the hash over every file's path and
-  // content, in path order.
+  // "sha256:" + 16 hex digits of the hash over every file's name (relative
+  // to the rules directory) and content, in path order.
   std::string version;
   std::unique_ptr<const RuleSet> rules;
   std::unique_ptr<const PolicySet> policies;

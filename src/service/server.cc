@@ -10,29 +10,34 @@
 namespace hakam {
 
 namespace {
-constexpr char kServiceName[] = "hakam.v1.Moderation";
+constexpr char kModerationName[] = "hakam.v1.Moderation";
+constexpr char kAdminName[] = "hakam.v1.RulesAdmin";
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(
-    const ServerOptions& options, const Engine& engine, AuditStore& audit) {
+    const ServerOptions& options, Engine& engine, AuditStore& audit) {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
   std::unique_ptr<Server> server(new Server());
   server->service_ = std::make_unique<ModerationService>(engine, audit);
+  server->admin_ =
+      std::make_unique<RulesAdminService>(engine, options.reload_log);
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options.listen_address,
                            grpc::InsecureServerCredentials(), &server->port_);
   builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
   builder.RegisterService(server->service_.get());
+  builder.RegisterService(server->admin_.get());
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
     return absl::UnavailableError(
         absl::StrCat("cannot listen on ", options.listen_address,
                      " (address in use or not local?)"));
   }
-  server->server_->GetHealthCheckService()->SetServingStatus(kServiceName,
-                                                             true);
+  for (const char* name : {kModerationName, kAdminName}) {
+    server->server_->GetHealthCheckService()->SetServingStatus(name, true);
+  }
   return server;
 }
 

@@ -1,5 +1,7 @@
-// Assembles and runs the gRPC server: the Moderation service, the standard
-// health service (grpc.health.v1) and server reflection.
+// Assembles and runs the gRPC server: the Moderation service, the
+// RulesAdmin service (reload and inspect the rules; unauthenticated, see
+// proto/hakam/v1/admin.proto), the standard health service (grpc.health.v1)
+// and server reflection.
 //
 //   ServerOptions o;
 //   o.listen_address = "127.0.0.1:0";
@@ -10,6 +12,7 @@
 // Thread safety: thread-safe. Engine and audit store must outlive it.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -19,6 +22,8 @@
 #include "absl/time/time.h"
 #include "audit/audit_store.h"
 #include "engine/engine.h"
+#include "engine/reloader.h"
+#include "service/admin_service.h"
 #include "service/moderation_service.h"
 
 namespace hakam {
@@ -29,13 +34,16 @@ struct ServerOptions {
   std::string listen_address = "127.0.0.1:50051";
   // Largest request accepted, in bytes. Default 1 MiB.
   int max_receive_message_bytes = 1 << 20;
+  // Receives the log text of each reload requested through
+  // RulesAdmin.ReloadRules (see Reloader). Default: empty, nothing logged.
+  Reloader::LogFn reload_log;
 };
 
 class Server {
  public:
   // Binds and starts serving. UNAVAILABLE if the address cannot be bound.
   static absl::StatusOr<std::unique_ptr<Server>> Start(
-      const ServerOptions& options, const Engine& engine, AuditStore& audit);
+      const ServerOptions& options, Engine& engine, AuditStore& audit);
 
   ~Server();
 
@@ -48,7 +56,9 @@ class Server {
 
  private:
   Server() = default;
+  // Declared before server_, so destroyed after it.
   std::unique_ptr<ModerationService> service_;
+  std::unique_ptr<RulesAdminService> admin_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   bool shut_down_ = false;

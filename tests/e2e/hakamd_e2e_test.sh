@@ -2,6 +2,8 @@
 # End to end with the real binaries: start hakamd on a free port with the
 # shipped rules and a fresh SQLite audit file, moderate through `hakam check
 # --server`, send SIGTERM, and check the clean exit and the audit rows.
+# Then hot reload on a copy of the rules: SIGHUP and the rules watcher, with
+# a good change (used at once) and a broken one (refused, old rules serve).
 set -euo pipefail
 hakamd=$1
 hakam=$2
@@ -42,4 +44,82 @@ if "$hakamd" --listen=127.0.0.1:0 --rules="$work/badrules" --audit_db="$work/x.d
   echo "hakamd started with broken rules"; exit 1
 fi
 grep -q "bad.yaml:3:5: error: bad RE2 pattern" "$work/bad.log"
+
+# --- Hot reload, on a copy of the rules ------------------------------------
+# wait_for PATTERN FILE: waits (up to 10 s) for a line matching PATTERN.
+wait_for() {
+  for _ in $(seq 100); do
+    grep -q -- "$1" "$2" && return 0
+    kill -0 $pid 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "timed out waiting for '$1' in $2:"; cat "$2"; return 1
+}
+# start_hakamd LOG ARGS...: starts hakamd on a free port, sets $pid, $port.
+start_hakamd() {
+  local log=$1; shift
+  "$hakamd" --listen=127.0.0.1:0 --rules="$work/rules" "$@" 2> "$log" &
+  pid=$!
+  wait_for "listening on" "$log"
+  port=$(sed -n 's/.*(port \([0-9]*\)).*/\1/p' "$log")
+  [ -n "$port" ]
+}
+# check TEXT: the decision of the running hakamd, as "ACTION VERSION".
+check() {
+  local out
+  out=$("$hakam" check --server=127.0.0.1:$port "$1")
+  echo "$(echo "$out" | sed -n 's/.*"action":"\([A-Z]*\)".*/\1/p') $(echo "$out" | sed -n 's/.*"ruleset_version":"\(sha256:[0-9a-f]*\)".*/\1/p')"
+}
+new_rule='pack: e2e
+rules:
+  - id: e2e.zorblax
+    category: insult
+    weight: 10
+    words: [zorblax]
+'
+broken='pack: broken
+rules:
+  - id: e2e.broken
+    category: c
+    weight: 1
+    pattern: "(oops"
+'
+
+# SIGHUP (watcher off): a changed rule file is reloaded and used; a broken
+# one is refused, logged with file:line, and the old rules keep answering.
+cp -r rules "$work/rules"
+start_hakamd "$work/hup.log" --audit_db="$work/hup.db" --watch_rules=false
+old=$(sed -n 's/.*ruleset \(sha256:[0-9a-f]*\).*/\1/p' "$work/hup.log")
+[ "$(check "zorblax")" = "ALLOW $old" ]
+printf '%s' "$new_rule" > "$work/rules/en/e2e.yaml"
+kill -HUP $pid
+wait_for "reloaded rules: .* \[SIGHUP; was $old\]" "$work/hup.log"
+new=$(sed -n 's/.*reloaded rules: \(sha256:[0-9a-f]*\).*/\1/p' "$work/hup.log")
+[ -n "$new" ] && [ "$new" != "$old" ]
+[ "$(check "zorblax")" = "REJECT $new" ]
+
+printf '%s' "$broken" > "$work/rules/en/broken.yaml"
+kill -HUP $pid
+wait_for "refused reload, still serving $new: 1 error(s) \[SIGHUP\]" "$work/hup.log"
+grep -q "^$work/rules/en/broken.yaml:3:5: error: bad RE2 pattern" "$work/hup.log"
+[ "$(check "zorblax")" = "REJECT $new" ]
+kill -TERM $pid
+wait $pid
+rm "$work/rules/en/broken.yaml"
+
+# The watcher: saving a file reloads by itself; a broken save is refused.
+start_hakamd "$work/watch.log" --audit_db="$work/watch.db" --watch_debounce_ms=100
+[ "$(check "zorblax")" = "REJECT $new" ]
+rm "$work/rules/en/e2e.yaml"
+# Back to the shipped files, so back to the shipped version: a content hash.
+wait_for "reloaded rules: $old .* \[rules changed: en/e2e.yaml; was $new\]" "$work/watch.log"
+[ "$(check "zorblax")" = "ALLOW $old" ]
+printf '%s' "$broken" > "$work/rules/en/.broken.yaml.tmp"
+mv "$work/rules/en/.broken.yaml.tmp" "$work/rules/en/broken.yaml"
+wait_for "refused reload, still serving $old: 1 error(s) \[rules changed: en/broken.yaml\]" "$work/watch.log"
+grep -q "^$work/rules/en/broken.yaml:3:5: error: bad RE2 pattern" "$work/watch.log"
+[ "$(check "zorblax")" = "ALLOW $old" ]
+kill -TERM $pid
+wait $pid
+cat "$work/hup.log" "$work/watch.log"
 echo "e2e ok"

@@ -1,14 +1,23 @@
 #include "engine/engine.h"
 
+#include <atomic>
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "absl/synchronization/mutex.h"
+#include "engine/reload_rules.h"
 #include "engine/test_rules.h"
 
 namespace hakam {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::IsEmpty;
 
 hakam::v1::Comment Comment(const std::string& text) {
   hakam::v1::Comment c;
@@ -111,6 +120,214 @@ TEST(EngineTest, VersionIsAContentHash) {
   ASSERT_TRUE(c.ok());
   EXPECT_NE((*c)->snapshot()->ruleset->version,
             a->snapshot()->ruleset->version);
+}
+
+// --- Reload ------------------------------------------------------------------
+
+// A rule source whose files a test can replace between reloads.
+class SwappableRuleSource : public RuleSource {
+ public:
+  explicit SwappableRuleSource(std::map<std::string, std::string> files)
+      : files_(std::move(files)) {}
+  void Set(std::map<std::string, std::string> files) {
+    absl::MutexLock lock(&mu_);
+    files_ = std::move(files);
+    missing_ = false;
+  }
+  void SetMissing() {
+    absl::MutexLock lock(&mu_);
+    missing_ = true;
+  }
+  absl::StatusOr<std::vector<RuleFile>> ReadAll() const override {
+    absl::MutexLock lock(&mu_);
+    if (missing_) return absl::NotFoundError("rules directory r is gone");
+    return InMemoryRuleSource(files_).ReadAll();
+  }
+  std::string Describe() const override { return "swappable rules"; }
+
+ private:
+  mutable absl::Mutex mu_;
+  std::map<std::string, std::string> files_ ABSL_GUARDED_BY(mu_);
+  bool missing_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+using testing::RulesFlagging;
+using testing::WithBrokenFile;
+
+class EngineReloadTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto source =
+        std::make_unique<SwappableRuleSource>(RulesFlagging("a", "alpha"));
+    source_ = source.get();
+    DiagnosticSink sink;
+    auto engine = Engine::Create(std::move(source), EngineOptions(), sink);
+    ASSERT_TRUE(engine.ok()) << sink.ToString();
+    engine_ = *std::move(engine);
+  }
+
+  // The ids of the rules that fire on "alpha bravo".
+  std::vector<std::string> Fired(std::string* version = nullptr) {
+    auto d = engine_->Evaluate(Comment("alpha bravo"));
+    EXPECT_TRUE(d.ok()) << d.status();
+    std::vector<std::string> ids;
+    if (!d.ok()) return ids;
+    for (const auto& r : d->reasons()) ids.push_back(r.rule_id());
+    if (version != nullptr) *version = d->ruleset_version();
+    return ids;
+  }
+
+  SwappableRuleSource* source_ = nullptr;  // owned by engine_
+  std::unique_ptr<Engine> engine_;
+};
+
+TEST_F(EngineReloadTest, ReloadSwapsInTheNewRulesAndVersion) {
+  const std::string old_version = engine_->snapshot()->ruleset->version;
+  EXPECT_THAT(Fired(), ::testing::ElementsAre("a"));
+
+  source_->Set(RulesFlagging("b", "bravo"));
+  DiagnosticSink sink;
+  auto reloaded = engine_->Reload(sink);
+  ASSERT_TRUE(reloaded.ok()) << reloaded.status() << sink.ToString();
+  EXPECT_EQ(*reloaded, engine_->snapshot());
+  EXPECT_NE((*reloaded)->ruleset->version, old_version);
+
+  std::string version;
+  EXPECT_THAT(Fired(&version), ::testing::ElementsAre("b"));
+  EXPECT_EQ(version, (*reloaded)->ruleset->version);
+}
+
+TEST_F(EngineReloadTest, ReloadOfUnchangedRulesKeepsTheVersion) {
+  const std::shared_ptr<const Snapshot> before = engine_->snapshot();
+  DiagnosticSink sink;
+  auto reloaded = engine_->Reload(sink);
+  ASSERT_TRUE(reloaded.ok());
+  EXPECT_EQ((*reloaded)->ruleset->version, before->ruleset->version);
+  EXPECT_EQ(engine_->reload_history().accepted, 1);
+}
+
+TEST_F(EngineReloadTest, BrokenRulesAreRefusedAndTheOldOnesKeepServing) {
+  const std::shared_ptr<const Snapshot> before = engine_->snapshot();
+  source_->Set(WithBrokenFile(RulesFlagging("b", "bravo")));
+  DiagnosticSink sink;
+  auto reloaded = engine_->Reload(sink);
+  ASSERT_EQ(reloaded.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(sink.ToString(),
+              HasSubstr("r/bad.yaml:3:5: error: bad RE2 pattern"));
+  EXPECT_EQ(engine_->snapshot(), before);
+  std::string version;
+  EXPECT_THAT(Fired(&version), ::testing::ElementsAre("a"));
+  EXPECT_EQ(version, before->ruleset->version);
+}
+
+TEST_F(EngineReloadTest, HistoryRecordsAcceptedAndRefusedReloads) {
+  ReloadHistory h = engine_->reload_history();
+  EXPECT_EQ(h.accepted, 0);
+  EXPECT_EQ(h.refused, 0);
+  EXPECT_FALSE(h.last_refused.has_value());
+  EXPECT_EQ(h.serving, engine_->snapshot());
+
+  // A sink that already holds diagnostics: only this reload's are recorded.
+  DiagnosticSink sink;
+  sink.Warning({"elsewhere.yaml", 1, 1}, "unrelated");
+  source_->Set(WithBrokenFile(RulesFlagging("a", "alpha")));
+  const absl::Time before_refusal = absl::Now();
+  ASSERT_FALSE(engine_->Reload(sink).ok());
+  h = engine_->reload_history();
+  EXPECT_EQ(h.refused, 1);
+  ASSERT_TRUE(h.last_refused.has_value());
+  EXPECT_GE(h.last_refused->at, before_refusal);
+  EXPECT_EQ(h.last_refused->status.code(), absl::StatusCode::kInvalidArgument);
+  ASSERT_FALSE(h.last_refused->diagnostics.empty());
+  for (const Diagnostic& d : h.last_refused->diagnostics) {
+    EXPECT_NE(d.where.file, "elsewhere.yaml");
+  }
+  const Diagnostic& first = h.last_refused->diagnostics.front();
+  EXPECT_EQ(first.severity, Severity::kError);
+  EXPECT_EQ(first.where.file, "r/bad.yaml");
+  EXPECT_EQ(first.where.line, 3);
+  EXPECT_EQ(first.where.column, 5);
+  EXPECT_THAT(first.message, HasSubstr("bad RE2 pattern"));
+
+  // A good reload later counts, and the refusal stays on record.
+  source_->Set(RulesFlagging("b", "bravo"));
+  DiagnosticSink ok_sink;
+  auto reloaded = engine_->Reload(ok_sink);
+  ASSERT_TRUE(reloaded.ok());
+  h = engine_->reload_history();
+  EXPECT_EQ(h.accepted, 1);
+  EXPECT_EQ(h.refused, 1);
+  EXPECT_TRUE(h.last_refused.has_value());
+  EXPECT_EQ(h.serving, *reloaded);
+  EXPECT_GE(h.serving->ruleset->loaded_at, h.last_refused->at);
+}
+
+TEST_F(EngineReloadTest, AMissingSourceIsRefusedWithItsOwnError) {
+  const std::string version = engine_->snapshot()->ruleset->version;
+  source_->SetMissing();
+  DiagnosticSink sink;
+  auto reloaded = engine_->Reload(sink);
+  EXPECT_EQ(reloaded.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(engine_->snapshot()->ruleset->version, version);
+  const ReloadHistory h = engine_->reload_history();
+  ASSERT_TRUE(h.last_refused.has_value());
+  EXPECT_EQ(h.last_refused->status.code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(h.last_refused->diagnostics, IsEmpty());
+}
+
+TEST_F(EngineReloadTest, APinnedSnapshotOutlivesTheReloadThatReplacedIt) {
+  const std::shared_ptr<const Snapshot> pinned = engine_->snapshot();
+  const std::string version = pinned->ruleset->version;
+  source_->Set(RulesFlagging("b", "bravo"));
+  DiagnosticSink sink;
+  ASSERT_TRUE(engine_->Reload(sink).ok());
+  ASSERT_NE(engine_->snapshot(), pinned);
+  // Still usable: evaluate directly on the pinned pipeline.
+  hakam::v1::Comment comment = Comment("alpha");
+  Evaluation e(comment);
+  ASSERT_TRUE(pinned->pipeline->Run(e).ok());
+  EXPECT_EQ(e.hits.size(), 1u);
+  EXPECT_EQ(pinned->ruleset->version, version);
+}
+
+// Evaluations racing with reloads: each decision's reasons match the
+// version it records (old rules flag only "alpha", new ones only "bravo").
+TEST_F(EngineReloadTest, EvaluationsDuringReloadsSeeOneConsistentSnapshot) {
+  std::map<std::string, std::string> expected;  // version -> rule id
+  expected[engine_->snapshot()->ruleset->version] = "a";
+  source_->Set(RulesFlagging("b", "bravo"));
+  DiagnosticSink sink;
+  auto b = engine_->Reload(sink);
+  ASSERT_TRUE(b.ok());
+  expected[(*b)->ruleset->version] = "b";
+
+  std::atomic<bool> done{false};
+  std::atomic<int> failures{0};
+  std::atomic<int> evaluations{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 3; ++t) {
+    threads.emplace_back([&] {
+      do {
+        auto d = engine_->Evaluate(Comment("alpha bravo"));
+        evaluations.fetch_add(1);
+        if (!d.ok() || d->reasons_size() != 1 ||
+            !expected.contains(d->ruleset_version()) ||
+            expected.at(d->ruleset_version()) != d->reasons(0).rule_id()) {
+          failures.fetch_add(1);
+        }
+      } while (!done.load());
+    });
+  }
+  for (int i = 0; i < 40; ++i) {
+    source_->Set(i % 2 == 0 ? RulesFlagging("a", "alpha")
+                            : RulesFlagging("b", "bravo"));
+    DiagnosticSink s;
+    EXPECT_TRUE(engine_->Reload(s).ok()) << s.ToString();
+  }
+  done = true;
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_GT(evaluations.load(), 0);
 }
 
 }  // namespace

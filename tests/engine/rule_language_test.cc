@@ -95,7 +95,9 @@ TEST_F(RuleLanguageTest, ShadowRulesAreReportedButChangeNothing) {
   EXPECT_EQ(with.reasons(1).rule_id(), "new.slur");
   EXPECT_TRUE(with.reasons(1).shadow());
   EXPECT_FALSE(with.reasons(0).shadow());
-  for (const auto& cs : with.category_scores()) EXPECT_NE(cs.category(), "hate");
+  for (const auto& cs : with.category_scores()) {
+    EXPECT_NE(cs.category(), "hate");
+  }
   EXPECT_EQ(Decide("scum").action(), hakam::v1::ALLOW);
 }
 
@@ -151,7 +153,9 @@ TEST_F(RuleLanguageTest, CompositesFireOnTheirOperandsWithACoveringSpan) {
 TEST_F(RuleLanguageTest, CategoryCapsLimitWhatACategoryAdds) {
   const auto d = Decide("http://a.example 07701234567");
   for (const auto& cs : d.category_scores()) {
-    if (cs.category() == "spam") EXPECT_DOUBLE_EQ(cs.score(), 6);
+    if (cs.category() == "spam") {
+      EXPECT_DOUBLE_EQ(cs.score(), 6);
+    }
   }
 }
 

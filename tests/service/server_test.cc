@@ -146,7 +146,8 @@ TEST_F(ServerTest, AnAuditFailureReturnsNoDecision) {
 
 TEST_F(ServerTest, HealthServiceReportsServing) {
   auto health = grpc::health::v1::Health::NewStub(channel_);
-  for (const char* service : {"", "hakam.v1.Moderation"}) {
+  for (const char* service :
+       {"", "hakam.v1.Moderation", "hakam.v1.RulesAdmin"}) {
     grpc::ClientContext context;
     grpc::health::v1::HealthCheckRequest request;
     request.set_service(service);
@@ -160,7 +161,7 @@ TEST_F(ServerTest, HealthServiceReportsServing) {
 // A generic client that knows nothing of our .proto: it speaks the
 // reflection protocol with hand-encoded bytes and decodes the answer
 // without any schema.
-TEST_F(ServerTest, ReflectionListsTheModerationService) {
+TEST_F(ServerTest, ReflectionListsTheServices) {
   grpc::GenericStub generic(channel_);
   grpc::CompletionQueue cq;
   grpc::ClientContext context;
@@ -214,6 +215,7 @@ TEST_F(ServerTest, ReflectionListsTheModerationService) {
     }
   }
   EXPECT_THAT(names, ::testing::Contains("hakam.v1.Moderation"));
+  EXPECT_THAT(names, ::testing::Contains("hakam.v1.RulesAdmin"));
   EXPECT_THAT(names, ::testing::Contains("grpc.health.v1.Health"));
 }
 

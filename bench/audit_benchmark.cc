@@ -1,0 +1,124 @@
+// Audit appends: the in-memory store, and SQLite with group commit (WAL,
+// one writer thread) with synchronous=NORMAL and =FULL. Records are the
+// real decisions of the corpus under the shipped rules, each with a fresh
+// decision id (the column is UNIQUE). bytes/s counts the text of the
+// comments audited (the store keeps only its hash), so it compares with the
+// other rows.
+#include <stdlib.h>
+
+#include <atomic>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <benchmark/benchmark.h>
+
+#include "absl/strings/str_format.h"
+#include "audit/memory_audit_store.h"
+#include "audit/sqlite_audit_store.h"
+#include "bench_fixtures.h"
+
+namespace hakam::bench {
+namespace {
+
+// The corpus' records under the shipped rules, in corpus order.
+const std::vector<AuditRecord>& CorpusRecords() {
+  static const std::vector<AuditRecord>* records = [] {
+    std::unique_ptr<Engine> engine =
+        MakeEngineOrDie(ShippedRuleFiles(), EngineOptions());
+    auto* v = new std::vector<AuditRecord>();
+    for (const hakam::v1::Comment& c : BenchComments()) {
+      absl::StatusOr<hakam::v1::Decision> d = engine->Evaluate(c);
+      if (!d.ok()) {
+        std::fprintf(stderr, "hakam-bench: %s\n", d.status().ToString().c_str());
+        std::exit(1);
+      }
+      v->push_back(MakeAuditRecord(c, *d));
+    }
+    return v;
+  }();
+  return *records;
+}
+
+// Record `i` of the corpus (cyclic) with a unique decision id.
+AuditRecord NextRecord(uint64_t serial, int64_t* bytes) {
+  const std::vector<AuditRecord>& records = CorpusRecords();
+  const size_t i = serial % records.size();
+  AuditRecord r = records[i];
+  r.decision.set_decision_id(absl::StrFormat("%032x", serial));
+  *bytes += static_cast<int64_t>(BenchComments()[i].text().size());
+  return r;
+}
+
+// One append per iteration; the store is replaced every 2^16 appends (out
+// of the timing) so memory stays bounded.
+void BM_AuditAppendMemory(benchmark::State& state) {
+  CorpusRecords();
+  auto store = std::make_unique<MemoryAuditStore>();
+  std::atomic<int64_t> failed{0};
+  uint64_t serial = 0;
+  int64_t bytes = 0;
+  for (auto _ : state) {
+    store->Append(NextRecord(serial, &bytes), [&failed](absl::Status s) {
+      if (!s.ok()) failed.fetch_add(1);
+    });
+    if ((++serial & 0xFFFF) == 0) {
+      state.PauseTiming();
+      store = std::make_unique<MemoryAuditStore>();
+      state.ResumeTiming();
+    }
+  }
+  if (failed.load() > 0) state.SkipWithError("appends failed");
+  ReportThroughput(state, bytes);
+}
+BENCHMARK(BM_AuditAppendMemory);
+
+// Each iteration appends a group of `range(1)` records, as that many
+// concurrent requests would, then waits until they are durable (Flush):
+// items/s is durable records per second. Args: full_sync, group.
+void BM_AuditAppendSqlite(benchmark::State& state) {
+  CorpusRecords();
+  const bool full_sync = state.range(0) != 0;
+  const int group = static_cast<int>(state.range(1));
+  std::string dir = (std::filesystem::temp_directory_path() /
+                     "hakam-bench-audit-XXXXXX")
+                        .string();
+  if (mkdtemp(dir.data()) == nullptr) {
+    state.SkipWithError("mkdtemp failed");
+    return;
+  }
+  int64_t bytes = 0;
+  {
+    SqliteAuditStoreOptions o;
+    o.path = dir + "/audit.db";
+    o.full_sync = full_sync;
+    absl::StatusOr<std::unique_ptr<SqliteAuditStore>> store =
+        SqliteAuditStore::Open(o);
+    if (!store.ok()) {
+      state.SkipWithError(store.status().ToString().c_str());
+      std::filesystem::remove_all(dir);
+      return;
+    }
+    uint64_t serial = 0;
+    for (auto _ : state) {
+      for (int k = 0; k < group; ++k) {
+        (*store)->Append(NextRecord(serial++, &bytes), [](absl::Status) {});
+      }
+      if (absl::Status s = (*store)->Flush(); !s.ok()) {
+        state.SkipWithError(s.ToString().c_str());
+        break;
+      }
+    }
+  }
+  std::filesystem::remove_all(dir);
+  state.SetBytesProcessed(bytes);
+  state.SetItemsProcessed(state.iterations() * group);
+}
+BENCHMARK(BM_AuditAppendSqlite)
+    ->ArgNames({"full_sync", "group"})
+    ->Args({0, 64})
+    ->Args({1, 64})
+    ->UseRealTime();
+
+}  // namespace
+}  // namespace hakam::bench

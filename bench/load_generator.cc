@@ -1,0 +1,364 @@
+#include "load_generator.h"
+
+#include <sys/prctl.h>
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <memory>
+#include <thread>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "hakam/v1/moderation.grpc.pb.h"
+#include "histogram.h"
+
+namespace hakam::bench {
+
+namespace {
+
+using HealthStub = grpc::health::v1::Health::Stub;
+using ModerationStub = hakam::v1::Moderation::Stub;
+
+// Error slots: gRPC codes 0..16, then our own two.
+constexpr int kBadResponse = 17;
+constexpr int kNotSent = 18;
+constexpr int kErrorSlots = 19;
+
+const char* CodeName(int code) {
+  static const char* const kNames[kErrorSlots] = {
+      "OK",          "CANCELLED",        "UNKNOWN",
+      "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND",
+      "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED",
+      "FAILED_PRECONDITION", "ABORTED",     "OUT_OF_RANGE",
+      "UNIMPLEMENTED", "INTERNAL",         "UNAVAILABLE",
+      "DATA_LOSS",   "UNAUTHENTICATED",  "BAD_RESPONSE",
+      "NOT_SENT"};
+  return code >= 0 && code < kErrorSlots ? kNames[code] : "UNKNOWN";
+}
+
+int64_t NowNanos() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+void SleepUntilNanos(int64_t t) {
+  const int64_t now = NowNanos();
+  if (t > now) std::this_thread::sleep_for(std::chrono::nanoseconds(t - now));
+}
+
+bool IsLoopback(absl::string_view target) {
+  return absl::StartsWith(target, "127.") ||
+         absl::StartsWith(target, "localhost:") ||
+         absl::StartsWith(target, "[::1]:");
+}
+
+// One run. Owned by RunLoad; outlives every call it starts (RunLoad waits
+// for them, or leaks the runner if they never finish).
+class Runner {
+ public:
+  Runner(const LoadOptions& options,
+         const std::vector<hakam::v1::ModerateRequest>& requests)
+      : options_(options), requests_(requests) {
+    for (auto& e : errors_) e.store(0);
+    health_request_.set_service(options.health_service);
+  }
+
+  // Creates the channels and waits (bounded) for them to connect.
+  void Connect() {
+    const int64_t deadline_ns =
+        NowNanos() + absl::ToInt64Nanoseconds(options_.connect_timeout);
+    for (int i = 0; i < options_.connections; ++i) {
+      grpc::ChannelArguments args;
+      // Distinct args give each channel its own subchannel (connection).
+      args.SetInt("hakam.load.channel_id", i);
+      args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+      std::shared_ptr<grpc::Channel> channel = grpc::CreateCustomChannel(
+          options_.target, grpc::InsecureChannelCredentials(), args);
+      moderation_.push_back(hakam::v1::Moderation::NewStub(channel));
+      health_.push_back(grpc::health::v1::Health::NewStub(channel));
+      channels_.push_back(std::move(channel));
+    }
+    for (int i = 0; i < options_.connections; ++i) {
+      grpc_connectivity_state state = channels_[i]->GetState(true);
+      while (state != GRPC_CHANNEL_READY &&
+             state != GRPC_CHANNEL_TRANSIENT_FAILURE &&
+             state != GRPC_CHANNEL_SHUTDOWN && NowNanos() < deadline_ns) {
+        channels_[i]->WaitForStateChange(
+            state, std::chrono::system_clock::now() +
+                       std::chrono::nanoseconds(
+                           std::max<int64_t>(0, deadline_ns - NowNanos())));
+        state = channels_[i]->GetState(true);
+      }
+      if (state != GRPC_CHANNEL_READY) {
+        static const char* const kStates[] = {
+            "IDLE", "CONNECTING", "READY", "TRANSIENT_FAILURE", "SHUTDOWN"};
+        const int s = static_cast<int>(state);
+        std::fprintf(stderr,
+                     "hakam-load: channel %d to %s is not ready (%s); "
+                     "running anyway, failures will be counted\n",
+                     i, options_.target.c_str(),
+                     s >= 0 && s < 5 ? kStates[s] : "?");
+      }
+    }
+  }
+
+  LoadReport Run() {
+    const bool open_loop = options_.rate > 0;
+    // Sleep precisely: the default 50 us timer slack would delay every
+    // scheduled send of the open loop.
+    prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
+    const int64_t start = NowNanos();
+    begin_ns_ = start + absl::ToInt64Nanoseconds(options_.warmup);
+    end_ns_ = begin_ns_ + absl::ToInt64Nanoseconds(options_.duration);
+
+    if (open_loop) {
+      const double period_ns = 1e9 / options_.rate;
+      for (int64_t k = 0;; ++k) {
+        const int64_t due =
+            start + static_cast<int64_t>(std::llround(k * period_ns));
+        if (due >= end_ns_) break;
+        SleepUntilNanos(due);
+        const bool measured = due >= begin_ns_;
+        if (measured) lag_.Record(NowNanos() - due);
+        if (outstanding_.load(std::memory_order_relaxed) >=
+            options_.max_outstanding) {
+          if (measured) errors_[kNotSent].fetch_add(1);
+          continue;
+        }
+        Start(static_cast<int>(k % options_.connections), due);
+      }
+    } else {
+      for (int c = 0; c < options_.connections; ++c) {
+        for (int j = 0; j < options_.in_flight; ++j) Start(c, NowNanos());
+      }
+      SleepUntilNanos(end_ns_);
+    }
+
+    // Wait for the calls still in flight (their deadline bounds them).
+    // Polled, so that no callback touches the runner after its last
+    // decrement of outstanding_.
+    const int64_t give_up =
+        NowNanos() +
+        absl::ToInt64Nanoseconds(options_.deadline + absl::Seconds(5));
+    while (outstanding_.load(std::memory_order_acquire) > 0 &&
+           NowNanos() < give_up) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+
+    LoadReport r;
+    r.rpc = LoadRpcName(options_.rpc);
+    r.open_loop = open_loop;
+    r.offered_rate = options_.rate;
+    r.connections = options_.connections;
+    r.in_flight = open_loop ? 0 : options_.connections * options_.in_flight;
+    r.seconds = absl::ToDoubleSeconds(options_.duration);
+    r.ok = ok_.load();
+    for (int code = 1; code < kErrorSlots; ++code) {
+      const int64_t n = errors_[code].load();
+      if (n == 0) continue;
+      r.errors += n;
+      r.errors_by_code[CodeName(code)] = n;
+    }
+    r.warmup_calls = warmup_.load();
+    r.p50_ns = latency_.ValueAtQuantile(0.50);
+    r.p90_ns = latency_.ValueAtQuantile(0.90);
+    r.p99_ns = latency_.ValueAtQuantile(0.99);
+    r.p999_ns = latency_.ValueAtQuantile(0.999);
+    r.max_ns = latency_.max();
+    r.send_lag_p99_ns = lag_.ValueAtQuantile(0.99);
+    r.abandoned = outstanding_.load();
+    return r;
+  }
+
+  bool finished() const { return outstanding_.load() == 0; }
+
+ private:
+  struct Call {
+    grpc::ClientContext context;
+    hakam::v1::ModerateResponse moderate;
+    grpc::health::v1::HealthCheckResponse health;
+    int64_t scheduled_ns = 0;
+    int connection = 0;
+  };
+
+  void Start(int connection, int64_t scheduled_ns) {
+    auto* call = new Call;
+    call->scheduled_ns = scheduled_ns;
+    call->connection = connection;
+    call->context.set_deadline(
+        std::chrono::system_clock::now() +
+        std::chrono::nanoseconds(absl::ToInt64Nanoseconds(options_.deadline)));
+    outstanding_.fetch_add(1);
+    auto done = [this, call](grpc::Status status) { Done(call, status); };
+    if (options_.rpc == LoadRpc::kModerate) {
+      const uint64_t i = next_request_.fetch_add(1, std::memory_order_relaxed);
+      moderation_[connection]->async()->Moderate(
+          &call->context, &requests_[i % requests_.size()], &call->moderate,
+          std::move(done));
+    } else {
+      health_[connection]->async()->Check(&call->context, &health_request_,
+                                          &call->health, std::move(done));
+    }
+  }
+
+  // A call succeeded only if its status is OK and its response usable.
+  int Classify(const Call& call, const grpc::Status& status) const {
+    if (!status.ok()) return static_cast<int>(status.error_code());
+    if (options_.rpc == LoadRpc::kModerate) {
+      const hakam::v1::Decision& d = call.moderate.decision();
+      if (!call.moderate.has_decision() || d.decision_id().empty() ||
+          d.action() == hakam::v1::ACTION_UNSPECIFIED) {
+        return kBadResponse;
+      }
+      return 0;
+    }
+    return call.health.status() ==
+                   grpc::health::v1::HealthCheckResponse::SERVING
+               ? 0
+               : kBadResponse;
+  }
+
+  void Done(Call* call, const grpc::Status& status) {
+    const int64_t now = NowNanos();
+    const int code = Classify(*call, status);
+    if (call->scheduled_ns >= begin_ns_ && call->scheduled_ns < end_ns_) {
+      if (code == 0) {
+        ok_.fetch_add(1, std::memory_order_relaxed);
+        latency_.Record(now - call->scheduled_ns);
+      } else {
+        errors_[code].fetch_add(1, std::memory_order_relaxed);
+      }
+    } else {
+      warmup_.fetch_add(1, std::memory_order_relaxed);
+    }
+    const int connection = call->connection;
+    delete call;
+    // Closed loop: replace the call, unless the window is over. Starting a
+    // call never blocks, so it is allowed in a callback.
+    if (options_.rate <= 0 && now < end_ns_) Start(connection, NowNanos());
+    // The last touch of the runner by this call.
+    outstanding_.fetch_sub(1, std::memory_order_release);
+  }
+
+  const LoadOptions options_;
+  const std::vector<hakam::v1::ModerateRequest>& requests_;
+  grpc::health::v1::HealthCheckRequest health_request_;
+  std::vector<std::shared_ptr<grpc::Channel>> channels_;
+  std::vector<std::unique_ptr<ModerationStub>> moderation_;
+  std::vector<std::unique_ptr<HealthStub>> health_;
+
+  // Written before the first call starts, read-only afterwards.
+  int64_t begin_ns_ = 0;
+  int64_t end_ns_ = 0;
+
+  std::atomic<int64_t> outstanding_{0};
+  std::atomic<uint64_t> next_request_{0};
+  std::atomic<int64_t> ok_{0};
+  std::atomic<int64_t> warmup_{0};
+  std::array<std::atomic<int64_t>, kErrorSlots> errors_;
+  Histogram latency_;
+  Histogram lag_;  // open loop: how late each call was sent
+};
+
+std::string Millis(int64_t ns) { return absl::StrFormat("%.3f ms", ns / 1e6); }
+
+}  // namespace
+
+const char* LoadRpcName(LoadRpc rpc) {
+  return rpc == LoadRpc::kModerate ? "Moderate" : "Health/Check";
+}
+
+std::string LoadReport::ToText() const {
+  std::string out = absl::StrFormat(
+      "hakam-load: %s, %s, %d connections, %.1f s measured\n", rpc,
+      open_loop ? absl::StrFormat("open loop at %.0f/s", offered_rate)
+                : absl::StrFormat("closed loop, %d in flight", in_flight),
+      connections, seconds);
+  absl::StrAppendFormat(&out, "  calls      %d ok, %d errors (%d warm-up)\n",
+                        ok, errors, warmup_calls);
+  absl::StrAppendFormat(&out, "  throughput %.1f ok/s\n", qps());
+  absl::StrAppendFormat(&out,
+                        "  latency    p50 %s  p90 %s  p99 %s  p99.9 %s  "
+                        "max %s\n",
+                        Millis(p50_ns), Millis(p90_ns), Millis(p99_ns),
+                        Millis(p999_ns), Millis(max_ns));
+  if (open_loop) {
+    absl::StrAppendFormat(&out, "  send lag   p99 %s (client behind schedule)\n",
+                          Millis(send_lag_p99_ns));
+  }
+  if (errors_by_code.empty()) {
+    out += "  errors     none\n";
+  } else {
+    for (const auto& [code, n] : errors_by_code) {
+      absl::StrAppendFormat(&out, "  errors     %s: %d\n", code, n);
+    }
+  }
+  if (abandoned > 0) {
+    absl::StrAppendFormat(&out, "  WARNING    %d calls never completed\n",
+                          abandoned);
+  }
+  return out;
+}
+
+std::string LoadReport::ToResultLine() const {
+  std::vector<std::string> codes;
+  for (const auto& [code, n] : errors_by_code) {
+    codes.push_back(absl::StrCat(code, ":", n));
+  }
+  return absl::StrFormat(
+      "RESULT rpc=%s mode=%s connections=%d in_flight=%d rate=%.0f "
+      "seconds=%.3f ok=%d errors=%d qps=%.1f p50_us=%.1f p90_us=%.1f "
+      "p99_us=%.1f p999_us=%.1f max_us=%.1f send_lag_p99_us=%.1f "
+      "abandoned=%d error_codes=%s",
+      rpc == "Health/Check" ? "health" : "moderate",
+      open_loop ? "open" : "closed", connections, in_flight, offered_rate,
+      seconds, ok, errors, qps(), p50_ns / 1e3, p90_ns / 1e3, p99_ns / 1e3,
+      p999_ns / 1e3, max_ns / 1e3, send_lag_p99_ns / 1e3, abandoned,
+      codes.empty() ? "-" : absl::StrJoin(codes, ","));
+}
+
+absl::StatusOr<LoadReport> RunLoad(
+    const LoadOptions& options,
+    const std::vector<hakam::v1::ModerateRequest>& requests) {
+  if (!IsLoopback(options.target)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "target must be a loopback host:port (127.x.x.x, localhost, [::1]), "
+        "got \"",
+        options.target, "\""));
+  }
+  if (options.connections < 1) {
+    return absl::InvalidArgumentError("connections must be at least 1");
+  }
+  if (options.rate <= 0 && options.in_flight < 1) {
+    return absl::InvalidArgumentError("in_flight must be at least 1");
+  }
+  if (options.rate < 0 || !std::isfinite(options.rate)) {
+    return absl::InvalidArgumentError("rate must be a finite number >= 0");
+  }
+  if (options.duration <= absl::ZeroDuration() ||
+      options.warmup < absl::ZeroDuration() ||
+      options.deadline <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        "duration and deadline must be positive, warmup not negative");
+  }
+  if (options.rpc == LoadRpc::kModerate && requests.empty()) {
+    return absl::InvalidArgumentError("no requests to send");
+  }
+  auto runner = std::make_unique<Runner>(options, requests);
+  runner->Connect();
+  LoadReport report = runner->Run();
+  // Calls that never completed still reference the runner: leak it rather
+  // than let their callbacks touch freed memory.
+  if (!runner->finished()) (void)runner.release();
+  return report;
+}
+
+}  // namespace hakam::bench
