@@ -38,6 +38,17 @@ bool IsArabiziMarkerWord(absl::string_view w) {
   return false;
 }
 
+// Digits followed by a unit or ordinal suffix ("45s", "3d", "5g", "2nd").
+bool IsNumberWithSuffix(absl::string_view w) {
+  size_t i = 0;
+  while (i < w.size() && absl::ascii_isdigit(static_cast<unsigned char>(w[i]))) ++i;
+  if (i == 0) return false;
+  static constexpr std::array<absl::string_view, 14> kSuffixes = {
+      "", "s", "d", "k", "g", "m", "h", "x", "th", "st", "nd", "rd", "am", "pm"};
+  const absl::string_view suffix = w.substr(i);
+  return std::find(kSuffixes.begin(), kSuffixes.end(), suffix) != kSuffixes.end();
+}
+
 // A maximal run of chunk bytes: [begin, end) in the source view.
 struct Chunk {
   uint32_t begin;
@@ -68,7 +79,7 @@ std::string Reading(absl::string_view text, const Chunk& c, bool leet) {
         case '0': out = "o"; break;
         case '$': case '5': out = "s"; break;
         case '7': case '+': out = "t"; break;
-        case '\'': out = ""; break;
+        case '\'': out = " "; break;  // who're, he'll: not leet
         default: out = absl::string_view(&text[i], 1); break;
       }
       result.append(out.data(), out.size());
@@ -177,6 +188,9 @@ std::optional<View> BuildTranslitView(const View& source) {
       --c.end;
     }
     if (c.end == c.begin) continue;
+    if (IsNumberWithSuffix(text.substr(c.begin, c.end - c.begin))) {
+      continue;  // 45s, 3d, 5g, 10th: numbers, neither leet nor Arabizi
+    }
     if (c.has_letter) {
       for (uint32_t k = c.begin; k < c.end; ++k) {
         if (IsArabiziDigit(text[k])) c.arabizi_digit_in_word = true;

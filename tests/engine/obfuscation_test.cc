@@ -197,6 +197,8 @@ TEST_F(ObfuscationTest, Leetspeak) {
   ExpectHit("kiss my a55", "en.profanity", "a55");
   ExpectHit("c0ck", "en.profanity", "c0ck");
   ExpectClean("covid19 cases and b2b sales rose 4 times");
+  ExpectClean("records from the 45s and 3d prints on 5g");
+  ExpectClean("who're they? he'll see");
   ExpectClean("call 911 now");
 }
 
