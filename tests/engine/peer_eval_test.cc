@@ -20,6 +20,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -35,7 +36,18 @@ namespace hakam {
 namespace {
 
 // In CI the repository is cloned next to a copy of shared/.
-constexpr char kPeerDir[] = HAKAM_SOURCE_DIR "/../shared/eval/peer-tests";
+// shared/ is checked out beside the repository; HAKAM_SHARED_DIR overrides.
+std::string PeerDir() {
+  if (const char* env = std::getenv("HAKAM_SHARED_DIR")) {
+    return std::string(env) + "/eval/peer-tests";
+  }
+  for (const char* candidate : {HAKAM_SOURCE_DIR "/../shared/eval/peer-tests",
+                                HAKAM_SOURCE_DIR "/../../shared/eval/peer-tests"}) {
+    if (std::filesystem::is_directory(candidate)) return candidate;
+  }
+  return HAKAM_SOURCE_DIR "/../shared/eval/peer-tests";
+}
+const std::string kPeerDir = PeerDir();
 
 // Ordinary news comments (politics, security, economy, sports, dialect,
 // Arabizi, English): every one must be ALLOWed. Political and identity
