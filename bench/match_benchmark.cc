@@ -30,7 +30,6 @@
 
 #include <benchmark/benchmark.h>
 
-#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "bench_fixtures.h"
 #include "engine/engine.h"
