@@ -2,6 +2,8 @@
 
 #include <unicode/utf8.h>
 
+#include <array>
+
 namespace hakam {
 namespace {
 
@@ -52,6 +54,39 @@ FoldResult FoldArabic(UChar32 c, const ArabicFoldingOptions& o) {
   return {};
 }
 
+// FoldArabic for every code point of U+0600–U+06FF, the only block folded
+// here, with the replacement already in UTF-8: the view is built with one
+// table lookup per Arabic character.
+struct TableEntry {
+  Fold fold = Fold::kKeep;
+  uint8_t len = 0;          // bytes of `out`
+  bool letter_changed = false;
+  char out[2] = {};
+};
+using FoldTable = std::array<TableEntry, 256>;
+
+FoldTable MakeTable(const ArabicFoldingOptions& o) {
+  FoldTable t;
+  for (UChar32 c = 0x0600; c <= 0x06FF; ++c) {
+    const FoldResult r = FoldArabic(c, o);
+    TableEntry& e = t[c - 0x0600];
+    e.fold = r.fold;
+    if (r.fold != Fold::kReplace) continue;
+    int32_t len = 0;
+    U8_APPEND_UNSAFE(e.out, len, r.to);
+    e.len = static_cast<uint8_t>(len);
+    e.letter_changed = r.to > 0x7F;
+  }
+  return t;
+}
+
+const FoldTable& TableFor(const ArabicFoldingOptions& o) {
+  static const FoldTable* const kWithHamza = new FoldTable(MakeTable({true}));
+  static const FoldTable* const kWithoutHamza =
+      new FoldTable(MakeTable({false}));
+  return o.fold_hamza_carriers ? *kWithHamza : *kWithoutHamza;
+}
+
 }  // namespace
 
 std::optional<View> BuildArabicView(const View& folded,
@@ -59,34 +94,31 @@ std::optional<View> BuildArabicView(const View& folded,
                                     uint32_t* letters_changed) {
   const absl::string_view text = folded.text();
   const auto* s = reinterpret_cast<const uint8_t*>(text.data());
-  const int32_t n = static_cast<int32_t>(text.size());
+  const uint32_t n = static_cast<uint32_t>(text.size());
   // U+0600–U+06FF are the only code points folded here; their UTF-8 lead
   // bytes are 0xD8–0xDB.
-  bool any = false;
-  for (int32_t i = 0; i < n && !any; ++i) any = s[i] >= 0xD8 && s[i] <= 0xDB;
-  if (!any) return std::nullopt;
+  auto is_lead = [](uint8_t b) { return static_cast<uint8_t>(b - 0xD8) < 4; };
+  uint32_t i = 0;
+  while (i < n && !is_lead(s[i])) ++i;
+  if (i == n) return std::nullopt;
 
+  const FoldTable& table = TableFor(options);
   ViewBuilder b(ViewId::kArabic, folded);
-  int32_t copy_from = 0;  // start of the pending unchanged run
-  int32_t i = 0;
+  uint32_t copy_from = 0;  // start of the pending unchanged run
   while (i < n) {
-    if (s[i] < 0xD8 || s[i] > 0xDB) {
+    if (!is_lead(s[i])) {
       ++i;
       continue;
     }
-    const int32_t start = i;
-    UChar32 c;
-    U8_NEXT_UNSAFE(s, i, c);
-    const FoldResult r = FoldArabic(c, options);
-    if (r.fold == Fold::kKeep) continue;
+    const uint32_t start = i;
+    const TableEntry& e = table[((s[i] - 0xD8) << 6) | (s[i + 1] & 0x3F)];
+    i += 2;
+    if (e.fold == Fold::kKeep) continue;
     b.Copy(copy_from, start);
     copy_from = i;
-    if (r.fold == Fold::kReplace) {
-      char out[U8_MAX_LENGTH];
-      int32_t len = 0;
-      U8_APPEND_UNSAFE(out, len, r.to);
-      b.Append(absl::string_view(out, len), start, i);
-      if (r.to > 0x7F) ++*letters_changed;
+    if (e.fold == Fold::kReplace) {
+      b.Append(absl::string_view(e.out, e.len), start, i);
+      *letters_changed += e.letter_changed;
     } else {
       b.Absorb(start, i);
     }

@@ -5,6 +5,7 @@
 
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "text/script.h"
 
 namespace hakam {
@@ -33,6 +34,7 @@ struct Unit {
 
 // The script of a token made of one letter, or kOther if it is not one.
 Script SingleLetterScript(const absl::string_view text, const Token& t) {
+  if (t.end - t.begin > 4) return Script::kOther;  // longer than a code point
   const auto* s = reinterpret_cast<const uint8_t*>(text.data());
   int32_t i = static_cast<int32_t>(t.begin);
   UChar32 c;
@@ -41,10 +43,6 @@ Script SingleLetterScript(const absl::string_view text, const Token& t) {
   const Script script = ScriptOf(c);
   // Letters of scripts we do not tell apart still join each other.
   return script == Script::kOther ? Script::kGreek : script;
-}
-
-bool IsSingleLetterToken(const absl::string_view text, const Token& t) {
-  return SingleLetterScript(text, t) != Script::kOther;
 }
 
 bool IsJoinGap(absl::string_view gap) {
@@ -86,7 +84,7 @@ std::optional<View> BuildCompactView(const View& source) {
 
   // How each gap between token k and k+1 is treated.
   enum class Gap : uint8_t { kKeep, kJoin, kMask };
-  std::vector<Gap> gaps(nt, Gap::kKeep);  // gaps[k]: after token k
+  absl::InlinedVector<Gap, 64> gaps(nt, Gap::kKeep);  // gaps[k]: after token k
   bool changed = false;
 
   // A gap that could glue two tokens into one masked word ("sh!t").
@@ -100,27 +98,25 @@ std::optional<View> BuildCompactView(const View& source) {
     }
     return IsMaskGap(text.substr(a, b - a));
   };
+  // The script of each token made of a single letter, kOther for the rest.
+  absl::InlinedVector<Script, 64> single(nt);
+  for (size_t t = 0; t < nt; ++t) single[t] = SingleLetterScript(text, tokens[t]);
   // A single letter, not glued by a mask to a longer word ("t" in "sh!t").
-  std::vector<bool> single(nt);
-  for (size_t t = 0; t < nt; ++t) single[t] = IsSingleLetterToken(text, tokens[t]);
-  std::vector<bool> letter_alone(nt);
-  for (size_t t = 0; t < nt; ++t) {
-    letter_alone[t] = single[t] &&
-                      !(t > 0 && !single[t - 1] && maskable(t - 1)) &&
-                      !(t + 1 < nt && !single[t + 1] && maskable(t));
-  }
+  auto letter_alone = [&](size_t t) {
+    return single[t] != Script::kOther &&
+           !(t > 0 && single[t - 1] == Script::kOther && maskable(t - 1)) &&
+           !(t + 1 < nt && single[t + 1] == Script::kOther && maskable(t));
+  };
   // Single letters in a row.
   size_t k = 0;
   while (k < nt) {
-    if (!letter_alone[k]) {
+    if (!letter_alone(k)) {
       ++k;
       continue;
     }
     size_t j = k;
     // Letters of one script only: "f u c k ك ل ب" is two words.
-    while (j + 1 < nt && letter_alone[j + 1] &&
-           SingleLetterScript(text, tokens[j + 1]) ==
-               SingleLetterScript(text, tokens[k]) &&
+    while (j + 1 < nt && single[j + 1] == single[k] && letter_alone(j + 1) &&
            IsJoinGap(text.substr(tokens[j].end,
                                  tokens[j + 1].begin - tokens[j].end))) {
       ++j;
@@ -138,15 +134,23 @@ std::optional<View> BuildCompactView(const View& source) {
       changed = true;
     }
   }
-  // Stretched letters (a cheap byte-level look first).
+  // Stretched letters (a cheap byte-level look first). Branch-free: a
+  // repeat is rare, and a loop that exits on it mispredicts on Arabic text,
+  // where every other byte repeats.
   if (!changed) {
-    for (size_t i = 0; i + 2 < text.size() && !changed; ++i) {
-      changed = s[i] == s[i + 1] && s[i] == s[i + 2] && s[i] < 0x80 &&
-                IsAsciiLetter(static_cast<char>(s[i]));
-      changed = changed || (i + 5 < text.size() && s[i] >= 0xC0 &&
-                            s[i] == s[i + 2] && s[i] == s[i + 4] &&
-                            s[i + 1] == s[i + 3] && s[i + 1] == s[i + 5]);
+    const size_t n = text.size();
+    uint8_t stretched = 0;
+    for (size_t i = 0; i + 2 < n; ++i) {
+      const uint8_t a = s[i];
+      stretched |= (a == s[i + 1]) & (a == s[i + 2]) &
+                   (static_cast<uint8_t>((a | 0x20) - 'a') < 26);
     }
+    for (size_t i = 0; i + 5 < n; ++i) {
+      const uint8_t a = s[i], b = s[i + 1];
+      stretched |= (a >= 0xC0) & (a == s[i + 2]) & (a == s[i + 4]) &
+                   (b == s[i + 3]) & (b == s[i + 5]);
+    }
+    changed = stretched != 0;
   }
   if (!changed) return std::nullopt;
 

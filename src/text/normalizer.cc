@@ -7,6 +7,8 @@
 #include <unicode/utf8.h>
 
 #include <algorithm>
+#include <array>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,8 +20,27 @@
 
 namespace hakam {
 
+namespace {
+
+// What the folded pass needs to know about a code point of the original.
+enum CharProp : uint8_t {
+  kLetter = 1 << 0,          // counted in TextSignals::letters (bit 0: the
+                             // fast path adds it as a count)
+  kIgnorable = 1 << 1,       // default-ignorable (and not a letter)
+  kSeparator = 1 << 2,       // not a letter, mark or number: becomes spaces
+  kBoundaryBefore = 1 << 3,  // NFKC_Casefold never joins it to what precedes
+  kStable = 1 << 4,          // NFKC_Casefold leaves it unchanged
+};
+
+// Code points below this have their CharProps in a table built at Create():
+// every 1- and 2-byte UTF-8 sequence (Latin, Greek, Cyrillic, Arabic...).
+constexpr UChar32 kPropTableSize = 0x800;
+
+}  // namespace
+
 struct Normalizer::IcuData {
   const icu::Normalizer2* nfkc_casefold = nullptr;  // owned by ICU
+  std::array<uint8_t, kPropTableSize> props{};
 };
 
 namespace {
@@ -47,49 +68,300 @@ bool IsBidiControl(UChar32 c) {
          (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
 }
 
-// Counts letters and invisible characters, and finds the runs a
-// right-to-left override (U+202E) reverses: up to a PDF (U+202C), a PDI
-// (U+2069), a line break or the end.
-void ScanOriginal(absl::string_view text, TextSignals* signals,
-                  std::vector<OriginalRange>* rlo_runs) {
-  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
-  const int32_t n = static_cast<int32_t>(text.size());
-  int32_t run_start = -1;
-  int32_t i = 0;
-  while (i < n) {
-    if (s[i] < 0x80) {
-      if ((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z') ++signals->letters;
-      if ((s[i] == '\n' || s[i] == '\r') && run_start >= 0) {
-        rlo_runs->push_back({static_cast<uint32_t>(run_start),
-                             static_cast<uint32_t>(i)});
-        run_start = -1;
-      }
-      ++i;
-      continue;
-    }
-    const int32_t start = i;
-    UChar32 c;
-    U8_NEXT_UNSAFE(s, i, c);
-    if ((c >= 0x0621 && c <= 0x064A) || u_isalpha(c)) {
-      ++signals->letters;
-    } else if (MayBeIgnorable(c) &&
-               u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT)) {
-      ++signals->invisible_chars;
-      if (IsBidiControl(c)) ++signals->bidi_controls;
-      if (c == 0x202E && run_start < 0) {
-        run_start = i;
-      } else if ((c == 0x202C || c == 0x2069) && run_start >= 0) {
-        rlo_runs->push_back({static_cast<uint32_t>(run_start),
-                             static_cast<uint32_t>(start)});
-        run_start = -1;
-      }
-    }
+// The letter and invisible-character part of CharProps, as the signals
+// define them.
+uint8_t SignalProps(UChar32 c) {
+  if ((c >= 0x0621 && c <= 0x064A) || u_isalpha(c)) return kLetter;
+  if (MayBeIgnorable(c) &&
+      u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT)) {
+    return kIgnorable;
   }
-  if (run_start >= 0 && run_start < n) {
-    rlo_runs->push_back({static_cast<uint32_t>(run_start),
-                         static_cast<uint32_t>(n)});
-  }
+  return 0;
 }
+
+// ASCII as the folded view has it: lowercase, and controls other than the
+// line feed as spaces, so the marker bytes of later views never come from
+// the text.
+constexpr std::array<char, 128> kAsciiFold = [] {
+  std::array<char, 128> t{};
+  for (int c = 0; c < 128; ++c) {
+    t[c] = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32
+                             : c < 0x20 && c != '\n' ? ' '
+                                                     : c);
+  }
+  return t;
+}();
+
+bool IsAsciiLetter(uint8_t c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
+
+// Builds the folded view in one pass over the original, and observes the
+// signals of the original on the way.
+//
+// NFKC_Casefold is applied piecewise: a code point that ICU says has a
+// normalization boundary before it and that normalizes to itself (or is
+// ASCII, which only lowercases) is written straight to the output; only the
+// runs between such code points go through ICU, with Edits for their maps.
+// Runs are cut only at boundaries, so the output and the edits, hence the
+// maps, are those of normalizing the whole text at once. Plain Arabic or
+// English text makes no ICU call at all.
+class FoldedBuilder {
+ public:
+  FoldedBuilder(const icu::Normalizer2& nfkc_cf,
+                const std::array<uint8_t, kPropTableSize>& props,
+                absl::string_view original, TextSignals* signals,
+                std::vector<OriginalRange>* rlo_runs)
+      : nfkc_cf_(nfkc_cf),
+        props_(props),
+        original_(original),
+        s_(reinterpret_cast<const uint8_t*>(original.data())),
+        n_(static_cast<uint32_t>(original.size())),
+        signals_(signals),
+        rlo_runs_(rlo_runs) {
+    out_.resize(n_);
+    map_.resize(n_);
+  }
+
+  absl::StatusOr<View> Build() && {
+    // The output is written through raw pointers held in locals: writes
+    // through a char* may alias any member, which would otherwise be
+    // reloaded after every byte. FlushSlow may grow the buffers.
+    char* out = out_.data();
+    OriginalRange* map = map_.data();
+    const uint8_t* const s = s_;
+    const uint32_t n = n_;
+    uint32_t o = 0;
+    uint32_t letters = 0;
+    int64_t slow = -1;  // start of the pending ICU run, or -1
+    auto flush = [&](uint32_t end) {
+      o_ = o;
+      const uint32_t begin = static_cast<uint32_t>(slow);
+      slow = -1;
+      if (!FlushSlow(begin, end)) return false;
+      o = o_;
+      out = out_.data();
+      map = map_.data();
+      return true;
+    };
+    uint32_t i = 0;
+    uint32_t prev = 0;  // start of the previous code point
+    while (i < n) {
+      const uint8_t lead = s[i];
+      if (lead < 0x80) {
+        if (slow >= 0 && !flush(i)) return error_;
+        // The common case, in a tight loop: a run of ASCII.
+        do {
+          const uint8_t b = s[i];
+          letters += IsAsciiLetter(b);
+          if ((b == '\n' || b == '\r') && rlo_start_ >= 0) EndRlo(i);
+          out[o] = kAsciiFold[b];
+          map[o] = {i, i + 1};
+          ++o;
+          prev = i++;
+        } while (i < n && s[i] < 0x80);
+        continue;
+      }
+      if (lead < 0xE0 && slow < 0) {
+        // A 2-byte letter written as is (Arabic text is mostly these), with
+        // no more branches than it needs.
+        const uint8_t tail = s[i + 1];
+        const uint8_t p = props_[((lead & 0x1F) << 6) | (tail & 0x3F)];
+        constexpr uint8_t kMask = kBoundaryBefore | kStable | kIgnorable;
+        if ((p & kMask) == (kBoundaryBefore | kStable)) {
+          letters += p & kLetter;
+          const bool separator = (p & kSeparator) != 0;
+          out[o] = separator ? ' ' : static_cast<char>(lead);
+          out[o + 1] = separator ? ' ' : static_cast<char>(tail);
+          map[o] = map[o + 1] = {i, i + 2};
+          o += 2;
+          prev = i;
+          i += 2;
+          continue;
+        }
+      }
+      const uint32_t start = i;
+      UChar32 c;
+      U8_NEXT_UNSAFE(s, i, c);
+      const uint8_t p = Props(c);
+      if (p & kLetter) {
+        ++letters;
+      } else if (p & kIgnorable) {
+        ++signals_->invisible_chars;
+        if (IsBidiControl(c)) ++signals_->bidi_controls;
+        if (c == 0x202E && rlo_start_ < 0) {
+          rlo_start_ = static_cast<int64_t>(i);
+        } else if ((c == 0x202C || c == 0x2069) && rlo_start_ >= 0) {
+          EndRlo(start);
+        }
+      }
+      if (!(p & kBoundaryBefore)) {
+        // Joins what precedes it: the previous code point, written as
+        // stable, goes back into the ICU run.
+        if (slow < 0) {
+          slow = start == 0 ? 0 : prev;
+          o -= start - prev;  // stable output has its source's length
+        }
+      } else if (!(p & kStable)) {
+        if (slow < 0) slow = start;
+      } else if (slow < 0) {
+        // Stable, and no ICU run open: written as is. (Inside a run it
+        // just extends the run, which saves an ICU call per diacritic in
+        // vocalized Arabic; runs end at ASCII.)
+        const bool separator = (p & kSeparator) != 0;
+        for (uint32_t k = start; k < i; ++k) {
+          out[o] = separator ? ' ' : static_cast<char>(s[k]);
+          map[o] = {start, i};
+          ++o;
+        }
+      }
+      prev = start;
+    }
+    if (slow >= 0 && !flush(n)) return error_;
+    signals_->letters += letters;
+    if (rlo_start_ >= 0 && rlo_start_ < n_) {
+      rlo_runs_->push_back({static_cast<uint32_t>(rlo_start_), n_});
+    }
+    out_.resize(o);
+    map_.resize(o);
+    return View::FromMap(ViewId::kFolded, std::move(out_), std::move(map_),
+                         n_);
+  }
+
+ private:
+  uint8_t Props(UChar32 c) const {
+    if (c < kPropTableSize) return props_[c];
+    // Rare in comments (emoji, CJK, symbols): ask ICU.
+    uint8_t p = SignalProps(c);
+    if (nfkc_cf_.isInert(c)) {
+      p |= kBoundaryBefore | kStable;
+      if (IsSeparator(c)) p |= kSeparator;
+    } else if (nfkc_cf_.hasBoundaryBefore(c)) {
+      p |= kBoundaryBefore;
+    }
+    return p;
+  }
+
+  void EndRlo(uint32_t at) {
+    rlo_runs_->push_back({static_cast<uint32_t>(rlo_start_), at});
+    rlo_start_ = -1;
+  }
+
+  // Normalizes original [begin, end) with ICU and appends it at o_.
+  bool FlushSlow(uint32_t begin, uint32_t end) {
+    run_.clear();
+    icu::StringByteSink<std::string> sink(&run_);
+    edits_.reset();
+    UErrorCode status = U_ZERO_ERROR;
+    nfkc_cf_.normalizeUTF8(
+        0,
+        icu::StringPiece(original_.data() + begin,
+                         static_cast<int32_t>(end - begin)),
+        sink, &edits_, status);
+    if (U_FAILURE(status)) {
+      error_ = absl::InternalError(
+          absl::StrCat("NFKC_Casefold failed: ", u_errorName(status)));
+      return false;
+    }
+    // Room for this run and for the rest of the text written as is.
+    const size_t need = o_ + run_.size() + (n_ - end);
+    if (out_.size() < need) {
+      out_.resize(need);
+      map_.resize(need);
+    }
+    const uint32_t base = o_;
+    std::memcpy(out_.data() + base, run_.data(), run_.size());
+    o_ += static_cast<uint32_t>(run_.size());
+
+    // Per output byte: the original range that produced it.
+    icu::Edits::Iterator it = edits_.getFineIterator();
+    while (it.next(status)) {
+      const uint32_t src = begin + static_cast<uint32_t>(it.sourceIndex());
+      const uint32_t dst = base + static_cast<uint32_t>(it.destinationIndex());
+      const uint32_t old_len = static_cast<uint32_t>(it.oldLength());
+      const uint32_t new_len = static_cast<uint32_t>(it.newLength());
+      if (!it.hasChange()) {
+        // Unchanged bytes map one to one, widened to their whole character
+        // so spans never split one.
+        for (uint32_t k = 0; k < new_len;) {
+          const auto lead = static_cast<uint8_t>(out_[dst + k]);
+          const uint32_t len =
+              lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+          for (uint32_t j = 0; j < len && k + j < new_len; ++j) {
+            map_[dst + k + j] = {src + k, src + k + len};
+          }
+          k += len;
+        }
+        continue;
+      }
+      for (uint32_t k = 0; k < new_len; ++k) {
+        map_[dst + k] = {src, src + old_len};
+      }
+      // Count non-ASCII letters folded into something else; case folding
+      // alone (К → к) is not a trick.
+      if (s_[src] >= 0x80) {
+        int32_t k = static_cast<int32_t>(src);
+        UChar32 c;
+        U8_NEXT_UNSAFE(s_, k, c);
+        UChar32 folded = -1;
+        if (static_cast<uint32_t>(k) == src + old_len && new_len > 0) {
+          int32_t d = static_cast<int32_t>(dst);
+          U8_NEXT_UNSAFE(reinterpret_cast<const uint8_t*>(out_.data()), d,
+                         folded);
+          if (static_cast<uint32_t>(d) != dst + new_len) folded = -1;
+        }
+        if (folded !=
+            static_cast<UChar32>(u_foldCase(c, U_FOLD_CASE_DEFAULT))) {
+          for (uint32_t b = src; b < src + old_len; ++b) {
+            signals_->letters_changed += (s_[b] & 0xC0) != 0x80;
+          }
+        }
+      }
+    }
+    if (U_FAILURE(status)) {
+      error_ = absl::InternalError(
+          absl::StrCat("NFKC_Casefold edits failed: ", u_errorName(status)));
+      return false;
+    }
+
+    // Separators become spaces of the same byte length, so maps stay
+    // aligned and every word boundary is an ASCII byte.
+    auto* d = reinterpret_cast<uint8_t*>(out_.data());
+    const int32_t limit = static_cast<int32_t>(o_);
+    int32_t i = static_cast<int32_t>(base);
+    while (i < limit) {
+      if (d[i] < 0x80) {
+        if (d[i] < 0x20 && d[i] != '\n') d[i] = ' ';
+        ++i;
+        continue;
+      }
+      const int32_t start = i;
+      UChar32 c;
+      U8_NEXT(d, i, limit, c);
+      const bool separator =
+          c < 0 || (c < kPropTableSize ? (props_[c] & kSeparator) != 0
+                                       : IsSeparator(c));
+      if (separator) {
+        for (int32_t k = start; k < i; ++k) d[k] = ' ';
+      }
+    }
+    return true;
+  }
+
+  const icu::Normalizer2& nfkc_cf_;
+  const std::array<uint8_t, kPropTableSize>& props_;
+  const absl::string_view original_;
+  const uint8_t* const s_;
+  const uint32_t n_;
+  TextSignals* const signals_;
+  std::vector<OriginalRange>* const rlo_runs_;
+
+  std::string out_;  // sized ahead; o_ bytes are written (during FlushSlow)
+  std::vector<OriginalRange> map_;
+  uint32_t o_ = 0;
+  int64_t rlo_start_ = -1;   // start of the open override run, or -1
+  std::string run_;          // ICU's output for one run
+  icu::Edits edits_;
+  absl::Status error_;
+};
 
 }  // namespace
 
@@ -110,6 +382,30 @@ absl::StatusOr<std::unique_ptr<const Normalizer>> Normalizer::Create(
     return absl::InternalError(
         absl::StrCat("ICU NFKC_Casefold unavailable: ", u_errorName(status)));
   }
+  const icu::Normalizer2& nfkc_cf = *icu->nfkc_casefold;
+  for (UChar32 c = 0; c < kPropTableSize; ++c) {
+    uint8_t p = SignalProps(c);
+    if (IsSeparator(c)) p |= kSeparator;
+    if (nfkc_cf.hasBoundaryBefore(c)) p |= kBoundaryBefore;
+    const icu::UnicodeString one(c);
+    if (nfkc_cf.normalize(one, status) == one) p |= kStable;
+    icu->props[c] = p;
+  }
+  // The folded pass writes ASCII without asking ICU: every ASCII character
+  // must start a normalization segment and fold to its lowercase.
+  for (UChar32 c = 0; c < 0x80; ++c) {
+    const icu::UnicodeString one(c);
+    const icu::UnicodeString lower(static_cast<UChar32>(
+        c >= 'A' && c <= 'Z' ? c + 32 : c));
+    if (!(icu->props[c] & kBoundaryBefore) ||
+        nfkc_cf.normalize(one, status) != lower) {
+      return absl::InternalError("ICU NFKC_Casefold data changes ASCII");
+    }
+  }
+  if (U_FAILURE(status)) {
+    return absl::InternalError(
+        absl::StrCat("ICU NFKC_Casefold: ", u_errorName(status)));
+  }
   absl::StatusOr<std::unique_ptr<const ConfusableTable>> confusables =
       ConfusableTable::Create();
   if (!confusables.ok()) return confusables.status();
@@ -117,96 +413,12 @@ absl::StatusOr<std::unique_ptr<const Normalizer>> Normalizer::Create(
       new Normalizer(options, std::move(icu), *std::move(confusables)));
 }
 
-absl::StatusOr<View> Normalizer::BuildFolded(absl::string_view original,
-                                             TextSignals* signals) const {
-  std::string out;
-  out.reserve(original.size() + original.size() / 8);
-  icu::StringByteSink<std::string> sink(&out);
-  icu::Edits edits;
-  UErrorCode status = U_ZERO_ERROR;
-  icu_->nfkc_casefold->normalizeUTF8(
-      0, icu::StringPiece(original.data(),
-                          static_cast<int32_t>(original.size())),
-      sink, &edits, status);
-  if (U_FAILURE(status)) {
-    return absl::InternalError(
-        absl::StrCat("NFKC_Casefold failed: ", u_errorName(status)));
-  }
-
-  // Per output byte: the original range that produced it.
-  std::vector<uint32_t> begin(out.size());
-  std::vector<uint32_t> end(out.size());
-  icu::Edits::Iterator it = edits.getFineIterator();
-  while (it.next(status)) {
-    const uint32_t src = static_cast<uint32_t>(it.sourceIndex());
-    const uint32_t dst = static_cast<uint32_t>(it.destinationIndex());
-    const uint32_t old_len = static_cast<uint32_t>(it.oldLength());
-    const uint32_t new_len = static_cast<uint32_t>(it.newLength());
-    if (!it.hasChange()) {
-      // Unchanged bytes map one to one, widened to their whole character
-      // so spans never split one.
-      for (uint32_t k = 0; k < new_len;) {
-        const auto lead = static_cast<uint8_t>(out[dst + k]);
-        const uint32_t len = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
-        for (uint32_t j = 0; j < len && k + j < new_len; ++j) {
-          begin[dst + k + j] = src + k;
-          end[dst + k + j] = src + k + len;
-        }
-        k += len;
-      }
-    } else {
-      for (uint32_t k = 0; k < new_len; ++k) {
-        begin[dst + k] = src;
-        end[dst + k] = src + old_len;
-      }
-      // Count non-ASCII letters folded into something else; case folding
-      // alone (К → к) is not a trick.
-      if (static_cast<uint8_t>(original[src]) >= 0x80) {
-        const auto* o = reinterpret_cast<const uint8_t*>(original.data());
-        int32_t k = static_cast<int32_t>(src);
-        UChar32 c;
-        U8_NEXT_UNSAFE(o, k, c);
-        UChar32 folded = -1;
-        if (static_cast<uint32_t>(k) == src + old_len && new_len > 0) {
-          int32_t d = static_cast<int32_t>(dst);
-          U8_NEXT_UNSAFE(reinterpret_cast<const uint8_t*>(out.data()), d, folded);
-          if (static_cast<uint32_t>(d) != dst + new_len) folded = -1;
-        }
-        if (folded != static_cast<UChar32>(u_foldCase(c, U_FOLD_CASE_DEFAULT))) {
-          for (uint32_t b = src; b < src + old_len; ++b) {
-            signals->letters_changed += (o[b] & 0xC0) != 0x80;
-          }
-        }
-      }
-    }
-  }
-  if (U_FAILURE(status)) {
-    return absl::InternalError(
-        absl::StrCat("NFKC_Casefold edits failed: ", u_errorName(status)));
-  }
-
-  // Separators become spaces of the same byte length, so maps stay aligned
-  // and every word boundary is an ASCII byte. ASCII controls become spaces
-  // too, so the marker bytes of later views never come from the text.
-  const auto* s = reinterpret_cast<const uint8_t*>(out.data());
-  const int32_t n = static_cast<int32_t>(out.size());
-  int32_t i = 0;
-  while (i < n) {
-    if (s[i] < 0x80) {
-      if (s[i] < 0x20 && s[i] != '\n') out[i] = ' ';
-      ++i;
-      continue;
-    }
-    const int32_t start = i;
-    UChar32 c;
-    U8_NEXT(s, i, n, c);
-    if (c < 0 || IsSeparator(c)) {
-      for (int32_t k = start; k < i; ++k) out[k] = ' ';
-    }
-  }
-  return View::FromMaps(ViewId::kFolded, std::move(out), std::move(begin),
-                        std::move(end),
-                        static_cast<uint32_t>(original.size()));
+absl::StatusOr<View> Normalizer::BuildFolded(
+    absl::string_view original, TextSignals* signals,
+    std::vector<OriginalRange>* rlo_runs) const {
+  return FoldedBuilder(*icu_->nfkc_casefold, icu_->props, original, signals,
+                       rlo_runs)
+      .Build();
 }
 
 absl::StatusOr<NormalizedText> Normalizer::Normalize(absl::string_view original,
@@ -234,8 +446,7 @@ absl::StatusOr<NormalizedText> Normalizer::Normalize(absl::string_view original,
     return t;
   }
   std::vector<OriginalRange> rlo_runs;
-  ScanOriginal(original, &t.signals_, &rlo_runs);
-  absl::StatusOr<View> folded = BuildFolded(original, &t.signals_);
+  absl::StatusOr<View> folded = BuildFolded(original, &t.signals_, &rlo_runs);
   if (!folded.ok()) return folded.status();
   put(ViewId::kFolded, *std::move(folded), ViewId::kRaw);
   if (!want({ViewId::kArabic, ViewId::kSkeleton, ViewId::kCompact,

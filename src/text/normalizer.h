@@ -17,6 +17,7 @@
 
 #include <array>
 #include <memory>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -75,8 +76,11 @@ class Normalizer {
   struct IcuData;
   Normalizer(NormalizerOptions options, std::unique_ptr<const IcuData> icu,
              std::unique_ptr<const ConfusableTable> confusables);
+  // Also observes the original's signals and finds the runs a
+  // right-to-left override reverses.
   absl::StatusOr<View> BuildFolded(absl::string_view original,
-                                   TextSignals* signals) const;
+                                   TextSignals* signals,
+                                   std::vector<OriginalRange>* rlo_runs) const;
 
   const NormalizerOptions options_;
   const std::unique_ptr<const IcuData> icu_;

@@ -5,6 +5,10 @@
 
 #include <algorithm>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "absl/container/inlined_vector.h"
 #include "text/script.h"
 
@@ -103,6 +107,83 @@ void Emit(const absl::InlinedVector<CodePoint, 32>& cps, const WordPlan& plan,
   }
 }
 
+// True if [p, end) is all ASCII, or all Arabic letters U+0621–U+064A
+// (UTF-8 D8 A1 … D9 8A).
+bool IsAsciiOrArabicLettersOnly(const uint8_t* p, const uint8_t* end) {
+  const uint8_t* q = p;
+  while (q < end && *q < 0x80) ++q;
+  if (q == end) return true;
+  if (q != p) return false;
+  for (; q + 1 < end; q += 2) {
+    const bool letter =
+        (q[0] == 0xD8 && q[1] >= 0xA1) || (q[0] == 0xD9 && q[1] <= 0x8A);
+    if (!letter) return false;
+  }
+  return q == end;
+}
+
+// True if every word of [s, s + n) is all ASCII or all Arabic letters (see
+// IsAsciiOrArabicLettersOnly): no non-ASCII byte is the lead of anything
+// but an Arabic letter, and no ASCII word byte touches a non-ASCII byte.
+// The common case, told in one branch-free pass, with no tokens.
+bool AllWordsAsciiOrArabicLetters(const uint8_t* s, size_t n) {
+  size_t i = 0;
+  uint8_t other = 0;
+#if defined(__SSE2__)
+  // Sixteen bytes at a time (the compiler does not vectorize the loop
+  // below). Unsigned byte comparisons are signed ones on bytes ^ 0x80.
+  const __m128i bias = _mm_set1_epi8(static_cast<char>(0x80));
+  auto below = [&](__m128i x, int limit) {  // x < limit, unsigned
+    return _mm_cmplt_epi8(_mm_xor_si128(x, bias),
+                          _mm_set1_epi8(static_cast<char>(limit ^ 0x80)));
+  };
+  auto ascii_word = [&](__m128i x) {
+    const __m128i letter = below(
+        _mm_sub_epi8(_mm_or_si128(x, _mm_set1_epi8(0x20)), _mm_set1_epi8('a')),
+        26);
+    const __m128i digit = below(_mm_sub_epi8(x, _mm_set1_epi8('0')), 10);
+    const __m128i marker =
+        _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(0x1a)),
+                     below(_mm_sub_epi8(x, _mm_set1_epi8(0x1c)), 4));
+    return _mm_or_si128(_mm_or_si128(letter, digit), marker);
+  };
+  __m128i acc = _mm_setzero_si128();
+  for (; i + 17 <= n; i += 16) {
+    const __m128i a =
+        _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i));
+    const __m128i b =
+        _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i + 1));
+    const __m128i a_high = _mm_cmplt_epi8(a, _mm_setzero_si128());
+    const __m128i b_high = _mm_cmplt_epi8(b, _mm_setzero_si128());
+    const __m128i lead = _mm_andnot_si128(below(a, 0xC0), a_high);
+    const __m128i d8 = _mm_andnot_si128(
+        below(b, 0xA1), _mm_cmpeq_epi8(a, _mm_set1_epi8(static_cast<char>(0xD8))));
+    const __m128i d9 = _mm_and_si128(
+        below(b, 0x8B), _mm_cmpeq_epi8(a, _mm_set1_epi8(static_cast<char>(0xD9))));
+    const __m128i bad_lead = _mm_andnot_si128(_mm_or_si128(d8, d9), lead);
+    acc = _mm_or_si128(acc, bad_lead);
+    acc = _mm_or_si128(acc, _mm_and_si128(a_high, ascii_word(b)));
+    acc = _mm_or_si128(acc, _mm_and_si128(ascii_word(a), b_high));
+  }
+  other = _mm_movemask_epi8(acc) != 0;
+#endif
+  auto ascii_word_byte = [](uint8_t c) -> uint8_t {
+    return (static_cast<uint8_t>((c | 0x20) - 'a') < 26) |
+           (static_cast<uint8_t>(c - '0') < 10) | (c == 0x1a) |
+           (static_cast<uint8_t>(c - 0x1c) < 4);
+  };
+  for (; i + 1 < n; ++i) {
+    const uint8_t a = s[i], b = s[i + 1];
+    // After a lead byte, b is a continuation byte (0x80–0xBF).
+    const uint8_t arabic_letter =
+        ((a == 0xD8) & (b >= 0xA1)) | ((a == 0xD9) & (b <= 0x8A));
+    other |= ((a >= 0xC0) & (arabic_letter ^ 1)) |
+             ((a >= 0x80) & ascii_word_byte(b)) |
+             (ascii_word_byte(a) & (b >= 0x80));
+  }
+  return other == 0;
+}
+
 // Puts runs under a right-to-left override back in reading order.
 View ReverseOverrides(const View& source,
                       const std::vector<OriginalRange>& runs) {
@@ -151,40 +232,40 @@ std::optional<View> BuildSkeletonView(const View& source,
     return static_cast<unsigned char>(c) < 0x80;
   });
   std::optional<View> result;
-  if (!ascii) {
+  if (!ascii && !AllWordsAsciiOrArabicLetters(
+                    reinterpret_cast<const uint8_t*>(text.data()),
+                    text.size())) {
     const auto* s = reinterpret_cast<const uint8_t*>(text.data());
-    ViewBuilder b(ViewId::kSkeleton, source);
-    bool changed = false;
+    // Built on the first word that changes; most comments have none.
+    std::optional<ViewBuilder> b;
     uint32_t done = 0;  // source bytes emitted so far
     absl::InlinedVector<CodePoint, 32> cps;
     for (const Token& t : source.tokens()) {
+      // Words of plain ASCII, or of Arabic letters only (U+0621–U+064A),
+      // need nothing: no look-alike, mark or second script can be in them.
+      // Most words are one or the other; tell from the bytes, before
+      // decoding anything.
+      if (IsAsciiOrArabicLettersOnly(s + t.begin, s + t.end)) continue;
       cps.clear();
-      bool non_ascii = false;
-      // Words of plain ASCII, or of Arabic letters only, need nothing: no
-      // look-alike, mark or second script can be in them.
-      bool arabic_letters_only = true;
       int32_t i = static_cast<int32_t>(t.begin);
       while (i < static_cast<int32_t>(t.end)) {
         const uint32_t start = static_cast<uint32_t>(i);
         UChar32 c;
         U8_NEXT_UNSAFE(s, i, c);
-        non_ascii = non_ascii || c >= 0x80;
-        arabic_letters_only = arabic_letters_only && c >= 0x0621 && c <= 0x064A;
         cps.push_back({c, start, static_cast<uint32_t>(i), ScriptOf(c)});
       }
-      if (!non_ascii || arabic_letters_only) continue;
       const WordPlan plan = Plan(cps, table);
       signals->mixed_script_words += plan.mixed_script;
       signals->digits_in_arabic_words += plan.digits_in_arabic;
       if (!plan.changes()) continue;
-      b.Copy(done, t.begin);
-      Emit(cps, plan, table, b, signals);
+      if (!b) b.emplace(ViewId::kSkeleton, source);
+      b->Copy(done, t.begin);
+      Emit(cps, plan, table, *b, signals);
       done = t.end;
-      changed = true;
     }
-    if (changed) {
-      b.Copy(done, static_cast<uint32_t>(text.size()));
-      result = std::move(b).Finish();
+    if (b) {
+      b->Copy(done, static_cast<uint32_t>(text.size()));
+      result = std::move(*b).Finish();
     }
   }
   if (rlo_runs.empty()) return result;

@@ -18,7 +18,27 @@ constexpr std::array<bool, 256> kChunkBytes = [] {
   return t;
 }();
 
-bool IsChunkByte(char c) { return kChunkBytes[static_cast<unsigned char>(c)]; }
+// What the scan for chunks needs to know about a byte, in one lookup.
+enum ByteClass : uint8_t {
+  kChunkByte = 1 << 0,
+  kLetterByte = 1 << 1,
+  kDigitByte = 1 << 2,
+  kSymbolByte = 1 << 3,  // a chunk byte that is not a letter or digit
+  kNonAsciiByte = 1 << 4,
+};
+constexpr std::array<uint8_t, 256> kByteClass = [] {
+  std::array<uint8_t, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    if (c >= 0x80) {
+      t[c] = kNonAsciiByte;
+    } else if (kChunkBytes[c]) {
+      t[c] = kChunkByte | ((c >= '0' && c <= '9')   ? kDigitByte
+                           : (c | 0x20) >= 'a' && (c | 0x20) <= 'z' ? kLetterByte
+                                                                    : kSymbolByte);
+    }
+  }
+  return t;
+}();
 
 bool IsArabiziDigit(char c) {
   return c == '2' || c == '3' || c == '5' || c == '6' || c == '7' ||
@@ -32,6 +52,15 @@ bool IsArabiziMarkerWord(absl::string_view w) {
       "enta", "inta", "ente", "enti", "inti", "entu", "intu", "wallah",
       "wallahi", "walla", "yalla", "mesh", "mish", "msh", "shu", "shou",
       "khalas", "habibi"};
+  // Most words fail on length or first letter, before any compare.
+  if (w.size() < 3 || w.size() > 7) return false;
+  switch (w[0]) {
+    case 'e': case 'i': case 'w': case 'y': case 'm': case 's': case 'k':
+    case 'h':
+      break;
+    default:
+      return false;
+  }
   for (absl::string_view m : kMarkers) {
     if (w == m) return true;
   }
@@ -157,29 +186,34 @@ std::string Reading(absl::string_view text, const Chunk& c, bool leet) {
 std::optional<View> BuildTranslitView(const View& source) {
   const absl::string_view text = source.text();
   const uint32_t n = static_cast<uint32_t>(text.size());
+  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
+  // Every kept chunk has an ASCII letter; most Arabic comments have none,
+  // and this pass (unlike the chunk scan) vectorizes.
+  uint8_t ascii_letter = 0, high_bits = 0;
+  for (uint32_t k = 0; k < n; ++k) {
+    ascii_letter |= static_cast<uint8_t>((s[k] | 0x20) - 'a') < 26;
+    high_bits |= s[k];
+  }
+  if (!ascii_letter) {
+    if (high_bits < 0x80) return std::nullopt;
+    return View::FromMap(ViewId::kTranslit, "", {}, source.original_size());
+  }
   std::vector<Chunk> chunks;
   bool arabizi = false;
-  bool any_non_ascii = false;
+  uint8_t seen = 0;  // ByteClass bits of the bytes outside chunks
   uint32_t i = 0;
   while (i < n) {
-    const auto u = static_cast<unsigned char>(text[i]);
-    if (u >= 0x80) any_non_ascii = true;
-    if (!IsChunkByte(text[i])) {
+    if (!(kByteClass[s[i]] & kChunkByte)) {
+      seen |= kByteClass[s[i]];
       ++i;
       continue;
     }
     Chunk c{i, i};
-    while (i < n && IsChunkByte(text[i])) {
-      const char ch = text[i];
-      if (absl::ascii_isalpha(static_cast<unsigned char>(ch))) {
-        c.has_letter = true;
-      } else if (absl::ascii_isdigit(static_cast<unsigned char>(ch))) {
-        c.has_digit = true;
-      } else {
-        c.has_symbol = true;
-      }
-      ++i;
-    }
+    uint8_t classes = 0;
+    while (i < n && (kByteClass[s[i]] & kChunkByte)) classes |= kByteClass[s[i++]];
+    c.has_letter = classes & kLetterByte;
+    c.has_digit = classes & kDigitByte;
+    c.has_symbol = classes & kSymbolByte;
     c.end = i;
     // Trailing symbols ("idiot!", "yes'") are punctuation, not leet.
     while (c.end > c.begin && !absl::ascii_isalnum(
@@ -200,6 +234,7 @@ std::optional<View> BuildTranslitView(const View& source) {
       chunks.push_back(c);
     }
   }
+  const bool any_non_ascii = (seen & kNonAsciiByte) != 0;
   const bool any_leet = std::any_of(chunks.begin(), chunks.end(), [](const Chunk& c) {
     return c.has_digit || c.has_symbol;
   });
@@ -211,7 +246,6 @@ std::optional<View> BuildTranslitView(const View& source) {
   }
 
   ViewBuilder b(ViewId::kTranslit, source);
-  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
   uint32_t done = 0;
   // Copies source [from, to) but leaves non-ASCII words out.
   auto copy_gap = [&](uint32_t from, uint32_t to) {

@@ -1,6 +1,13 @@
 #include "text/view.h"
 
+#include <algorithm>
+
+#include "absl/numeric/bits.h"
 #include "absl/strings/str_cat.h"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace hakam {
 
@@ -25,17 +32,66 @@ absl::StatusOr<ViewId> ParseViewName(absl::string_view name) {
       absl::StrCat("unknown view \"", name, "\" (valid: ", valid, ")"));
 }
 
+namespace {
+
+// Bit j set iff s[j] is a word byte, for j < len <= 64.
+uint64_t WordByteMask(const uint8_t* s, uint32_t len) {
+  uint64_t mask = 0;
+  uint32_t j = 0;
+#if defined(__SSE2__)
+  // Unsigned byte comparisons are signed ones on bytes ^ 0x80.
+  const __m128i bias = _mm_set1_epi8(static_cast<char>(0x80));
+  auto below = [&](__m128i x, int limit) {  // x < limit, unsigned
+    return _mm_cmplt_epi8(_mm_xor_si128(x, bias),
+                          _mm_set1_epi8(static_cast<char>(limit ^ 0x80)));
+  };
+  for (; j + 16 <= len; j += 16) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + j));
+    const __m128i letter = below(
+        _mm_sub_epi8(_mm_or_si128(x, _mm_set1_epi8(0x20)), _mm_set1_epi8('a')),
+        26);
+    const __m128i digit = below(_mm_sub_epi8(x, _mm_set1_epi8('0')), 10);
+    const __m128i marker =
+        _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(0x1a)),
+                     below(_mm_sub_epi8(x, _mm_set1_epi8(0x1c)), 4));
+    const __m128i high = _mm_cmplt_epi8(x, _mm_setzero_si128());
+    const __m128i word = _mm_or_si128(_mm_or_si128(letter, digit),
+                                      _mm_or_si128(marker, high));
+    mask |= static_cast<uint64_t>(
+                static_cast<uint16_t>(_mm_movemask_epi8(word)))
+            << j;
+  }
+#endif
+  for (; j < len; ++j) mask |= static_cast<uint64_t>(IsWordByte(s[j])) << j;
+  return mask;
+}
+
+}  // namespace
+
 std::vector<Token> Tokenize(absl::string_view text) {
-  std::vector<Token> tokens;
-  tokens.reserve(text.size() / 5 + 1);
+  // Word/non-word transitions come every few bytes, so a loop that
+  // branches on each byte mispredicts constantly. Instead: a bit mask of
+  // word bytes per 64 bytes, and one step per transition in it. Text
+  // starts outside a word, so boundaries alternate begin, end, begin...
+  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
   const uint32_t n = static_cast<uint32_t>(text.size());
-  uint32_t i = 0;
-  while (i < n) {
-    while (i < n && !IsWordByte(text[i])) ++i;
-    if (i == n) break;
-    const uint32_t start = i;
-    while (i < n && IsWordByte(text[i])) ++i;
-    tokens.push_back({start, i});
+  std::vector<Token> tokens;
+  tokens.reserve(n / 4 + 1);
+  uint64_t carry = 0;  // whether the byte before the block is a word byte
+  for (uint32_t base = 0; base < n; base += 64) {
+    const uint32_t len = std::min<uint32_t>(64, n - base);
+    const uint64_t words = WordByteMask(s + base, len);
+    uint64_t edges = words ^ ((words << 1) | carry);
+    carry = words >> 63;
+    while (edges != 0) {
+      const uint32_t at = base + static_cast<uint32_t>(absl::countr_zero(edges));
+      edges &= edges - 1;
+      if ((words >> (at - base)) & 1) {
+        tokens.push_back({at, n});
+      } else {
+        tokens.back().end = at;
+      }
+    }
   }
   return tokens;
 }
@@ -49,13 +105,12 @@ View View::Identity(ViewId id, absl::string_view original) {
   return v;
 }
 
-View View::FromMaps(ViewId id, std::string text, std::vector<uint32_t> begin,
-                    std::vector<uint32_t> end, uint32_t original_size) {
+View View::FromMap(ViewId id, std::string text, std::vector<OriginalRange> map,
+                   uint32_t original_size) {
   View v;
   v.id_ = id;
   v.owned_ = std::move(text);
-  v.begin_ = std::move(begin);
-  v.end_ = std::move(end);
+  v.map_ = std::move(map);
   v.original_size_ = original_size;
   return v;
 }
@@ -63,59 +118,69 @@ View View::FromMaps(ViewId id, std::string text, std::vector<uint32_t> begin,
 OriginalRange View::MapToOriginal(uint32_t begin, uint32_t end) const {
   if (identity_) return {begin, end};
   if (begin >= end) {
-    const uint32_t at = begin < begin_.size() ? begin_[begin] : original_size_;
+    const uint32_t at = begin < map_.size() ? map_[begin].begin : original_size_;
     return {at, at};
   }
-  return {begin_[begin], end_[end - 1]};
+  return {map_[begin].begin, map_[end - 1].end};
 }
 
 ViewBuilder::ViewBuilder(ViewId id, const View& source) : source_(source) {
   view_.id_ = id;
   view_.original_size_ = source.original_size_;
   view_.owned_.reserve(source.text().size() + 16);
-  view_.begin_.reserve(source.text().size() + 16);
-  view_.end_.reserve(source.text().size() + 16);
+  view_.map_.reserve(source.text().size() + 16);
 }
 
 void ViewBuilder::Append(absl::string_view out, uint32_t src_begin,
                          uint32_t src_end) {
   if (out.empty()) return;
+  FlushCopy();
   const OriginalRange r = source_.MapToOriginal(src_begin, src_end);
   view_.owned_.append(out.data(), out.size());
-  view_.begin_.insert(view_.begin_.end(), out.size(), r.begin);
-  view_.end_.insert(view_.end_.end(), out.size(), r.end);
+  view_.map_.insert(view_.map_.end(), out.size(), r);
 }
 
 void ViewBuilder::Copy(uint32_t src_begin, uint32_t src_end) {
   if (src_end <= src_begin) return;
+  if (src_begin == copy_end_ && copy_end_ > copy_begin_) {
+    copy_end_ = src_end;
+    return;
+  }
+  FlushCopy();
+  copy_begin_ = src_begin;
+  copy_end_ = src_end;
+}
+
+void ViewBuilder::FlushCopy() {
+  const uint32_t src_begin = copy_begin_, src_end = copy_end_;
+  if (src_end <= src_begin) return;
+  copy_begin_ = copy_end_ = 0;
   const absl::string_view text = source_.text();
   view_.owned_.append(text.data() + src_begin, src_end - src_begin);
   if (source_.identity_) {
     for (uint32_t i = src_begin; i < src_end; ++i) {
-      view_.begin_.push_back(i);
-      view_.end_.push_back(i + 1);
+      view_.map_.push_back({i, i + 1});
     }
     return;
   }
-  view_.begin_.insert(view_.begin_.end(), source_.begin_.begin() + src_begin,
-                      source_.begin_.begin() + src_end);
-  view_.end_.insert(view_.end_.end(), source_.end_.begin() + src_begin,
-                    source_.end_.begin() + src_end);
+  view_.map_.insert(view_.map_.end(), source_.map_.begin() + src_begin,
+                    source_.map_.begin() + src_end);
 }
 
 void ViewBuilder::Absorb(uint32_t src_begin, uint32_t src_end) {
+  FlushCopy();
   if (view_.owned_.empty() || src_end <= src_begin) return;
   const uint32_t end = source_.MapToOriginal(src_begin, src_end).end;
   size_t k = view_.owned_.size();
   do {
     --k;
-    if (view_.end_[k] < end) view_.end_[k] = end;
+    if (view_.map_[k].end < end) view_.map_[k].end = end;
   } while (k > 0 && (static_cast<uint8_t>(view_.owned_[k]) & 0xC0) == 0x80);
 }
 
 View ViewBuilder::Finish() && {
+  FlushCopy();
   View v = std::move(view_);
   return v;
 }
-
 }  // namespace hakam

@@ -84,14 +84,15 @@ class View {
   // The identity view over `original` (which must outlive the view).
   static View Identity(ViewId id, absl::string_view original);
 
-  // A view whose text and per-byte maps into the original were computed
-  // elsewhere. Precondition: begin.size() == end.size() == text.size(),
-  // maps monotone and within [0, original_size].
-  static View FromMaps(ViewId id, std::string text,
-                       std::vector<uint32_t> begin, std::vector<uint32_t> end,
-                       uint32_t original_size);
+  // A view whose text and per-byte map into the original were computed
+  // elsewhere. Precondition: map.size() == text.size(), map monotone and
+  // within [0, original_size].
+  static View FromMap(ViewId id, std::string text,
+                      std::vector<OriginalRange> map, uint32_t original_size);
 
   ViewId id() const { return id_; }
+  // Size in bytes of the original text the view maps into.
+  uint32_t original_size() const { return original_size_; }
   absl::string_view text() const {
     return identity_ ? external_ : absl::string_view(owned_);
   }
@@ -120,9 +121,10 @@ class View {
   absl::string_view external_;  // the original text, if identity_
   bool identity_ = false;
   uint32_t original_size_ = 0;
-  // Per view byte: original byte range. Empty for identity views.
-  std::vector<uint32_t> begin_;
-  std::vector<uint32_t> end_;
+  // Per view byte: original byte range. Empty for identity views. One
+  // vector of pairs rather than two vectors: half the allocations, and
+  // composing maps is a single memcpy.
+  std::vector<OriginalRange> map_;
   mutable std::vector<Token> tokens_;
   mutable bool tokenized_ = false;
 };
@@ -144,6 +146,7 @@ class ViewBuilder {
   // Copies source bytes [src_begin, src_end) unchanged, byte for byte.
   void Copy(uint32_t src_begin, uint32_t src_end);
 
+
   // Source bytes [src_begin, src_end) produce no output (a removed mark, a
   // cut letter): the last code point appended so far is widened to cover
   // them, so a span ending there includes what the reader typed after it.
@@ -153,8 +156,14 @@ class ViewBuilder {
   View Finish() &&;
 
  private:
+  // Copies of adjacent source ranges are merged and done at once: builders
+  // copy word by word, and each copy costs two appends.
+  void FlushCopy();
+
   const View& source_;
   View view_;
+  uint32_t copy_begin_ = 0;  // the source range Copy has yet to append
+  uint32_t copy_end_ = 0;
 };
 
 
@@ -165,11 +174,22 @@ inline constexpr char kVowelAMarker = '\x1d';   // translit: Arabizi a
 inline constexpr char kVowelIMarker = '\x1e';   // translit: Arabizi e/i
 inline constexpr char kVowelUMarker = '\x1f';   // translit: Arabizi o/u
 
+namespace internal {
+// A table rather than a chain of comparisons: Tokenize and the view
+// builders call this for every byte.
+inline constexpr std::array<bool, 256> kWordBytes = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0x80; c < 256; ++c) t[c] = true;
+  for (int c = '0'; c <= '9'; ++c) t[c] = true;
+  for (int c = 'a'; c <= 'z'; ++c) t[c] = t[c - 'a' + 'A'] = true;
+  t[0x1a] = true;
+  for (int c = 0x1c; c <= 0x1f; ++c) t[c] = true;
+  return t;
+}();
+}  // namespace internal
+
 // True for the bytes that belong to words: ASCII letters and digits, every
 // byte of a non-ASCII code point, and the marker bytes.
-inline bool IsWordByte(unsigned char c) {
-  return c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-         (c >= 'A' && c <= 'Z') || c == 0x1a || (c >= 0x1c && c <= 0x1f);
-}
+inline bool IsWordByte(unsigned char c) { return internal::kWordBytes[c]; }
 
 }  // namespace hakam
