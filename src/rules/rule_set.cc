@@ -1,6 +1,7 @@
 #include "rules/rule_set.h"
 
 #include <algorithm>
+#include <atomic>
 #include <tuple>
 
 #include "absl/container/flat_hash_map.h"
@@ -8,23 +9,38 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_join.h"
+#include "rules/word_index.h"
 #include "rules/word_regex.h"
 
 namespace hakam {
 
+// One rule on one view.
+struct RuleSet::Slot {
+  int rule = 0;
+  // Word rules capture the word in group 1; patterns use the whole match.
+  bool has_group = false;
+  // Word rules: the regex, compiled on first use (see Regexp()).
+  std::string regex;
+  // The compiled regex: patterns at load, word rules on first use. Owned.
+  mutable std::atomic<RE2*> re{nullptr};
+  // The rule's exceptions in this view (group 1), or null.
+  std::unique_ptr<RE2> exception;
+
+  ~Slot() { delete re.load(); }
+};
+
 // The rules that match on one view.
 struct RuleSet::ViewMatcher {
-  // Built once every pattern is known, with a budget sized to them.
+  explicit ViewMatcher(ViewId view) : words(view) {}
+  // Pattern rules: found in one linear pass. Built once every pattern is
+  // known, with a budget sized to them.
   std::unique_ptr<RE2::Set> set;
-  std::vector<std::string> patterns;
-  int64_t program_size = 0;  // sum over the patterns
-  // Parallel to the set's pattern indices.
-  std::vector<int> rule_index;
-  std::vector<std::unique_ptr<RE2>> regexps;
-  // Word rules capture the word in group 1; patterns use the whole match.
-  std::vector<bool> has_group;
-  // The rule's exceptions in this view (group 1), or null.
-  std::vector<std::unique_ptr<RE2>> exceptions;
+  std::vector<std::string> patterns;  // until the set is built
+  std::vector<int> set_slots;         // set index → slot
+  int64_t program_size = 0;           // sum over the patterns
+  // Word rules: candidates found by token lookups, confirmed by the regex.
+  WordIndex words;
+  std::vector<std::unique_ptr<Slot>> slots;
 };
 
 namespace {
@@ -163,6 +179,20 @@ void RuleSet::ResolveComposites(const std::vector<RuleSpec>& specs,
 
 RuleSet::~RuleSet() = default;
 
+const RE2& RuleSet::Regexp(const Slot& slot) {
+  RE2* re = slot.re.load(std::memory_order_acquire);
+  if (re != nullptr) return *re;
+  // Another thread may compile the same regex meanwhile; the first to
+  // publish wins and the other copy is dropped.
+  auto fresh = std::make_unique<RE2>(
+      slot.regex, MatchOptions(RE2::Options().max_mem()));
+  if (slot.re.compare_exchange_strong(re, fresh.get(),
+                                      std::memory_order_acq_rel)) {
+    return *fresh.release();
+  }
+  return *re;
+}
+
 absl::StatusOr<std::unique_ptr<const RuleSet>> RuleSet::Compile(
     const std::vector<RuleSpec>& specs, const Normalizer& normalizer,
     const RuleSetOptions& options, DiagnosticSink& sink) {
@@ -256,6 +286,9 @@ absl::StatusOr<std::unique_ptr<const RuleSet>> RuleSet::Compile(
           }
         }
       }
+      // Every rule's regex is compiled here, so a bad one is refused at
+      // load; word rules drop theirs again and compile it on first use (a
+      // 50k-rule ruleset holds 200k of them, most never needed).
       auto re = std::make_unique<RE2>(regex, rule_options);
       if (!re->ok()) {
         sink.Error(spec.where, absl::StrCat("bad RE2 pattern: ", re->error()),
@@ -274,13 +307,24 @@ absl::StatusOr<std::unique_ptr<const RuleSet>> RuleSet::Compile(
         break;
       }
       auto& matcher = set->matchers_[v];
-      if (!matcher) matcher = std::make_unique<ViewMatcher>();
-      matcher->program_size += re->ProgramSize();
-      matcher->patterns.push_back(std::move(regex));
-      matcher->rule_index.push_back(rule_index);
-      matcher->has_group.push_back(rule.is_words);
-      matcher->regexps.push_back(std::move(re));
-      matcher->exceptions.push_back(std::move(exception));
+      if (!matcher) matcher = std::make_unique<ViewMatcher>(view);
+      const int slot_index = static_cast<int>(matcher->slots.size());
+      auto slot = std::make_unique<Slot>();
+      slot->rule = rule_index;
+      slot->has_group = rule.is_words;
+      slot->exception = std::move(exception);
+      if (rule.is_words) {
+        for (const NormalizedText& word : *rendered_words) {
+          matcher->words.Add(word, spec.clitics, slot_index);
+        }
+        slot->regex = std::move(regex);
+      } else {
+        matcher->program_size += re->ProgramSize();
+        matcher->patterns.push_back(std::move(regex));
+        matcher->set_slots.push_back(slot_index);
+        slot->re.store(re.release());
+      }
+      matcher->slots.push_back(std::move(slot));
     }
     if (!rule_ok) continue;
     set->views_used_ |= rule.views;
@@ -290,7 +334,7 @@ absl::StatusOr<std::unique_ptr<const RuleSet>> RuleSet::Compile(
   ResolveComposites(specs, *set, sink);
   for (int v = 0; v < kViewCount; ++v) {
     ViewMatcher* matcher = set->matchers_[v].get();
-    if (matcher == nullptr) continue;
+    if (matcher == nullptr || matcher->patterns.empty()) continue;
     // RE2 needs ~64 bytes of budget per instruction to compile a program;
     // the rest feeds the DFA cache. Default: 64 MiB + 256 bytes per
     // instruction of the view's patterns.
@@ -310,9 +354,11 @@ absl::StatusOr<std::unique_ptr<const RuleSet>> RuleSet::Compile(
     matcher->patterns.shrink_to_fit();
     if (!matcher->set->Compile()) {
       sink.Error({}, absl::StrCat("the ", ViewName(static_cast<ViewId>(v)),
-                                  " view's rules (", matcher->program_size,
-                                  " RE2 instructions) exceed the RE2::Set "
-                                  "memory budget of ",
+                                  " view's patterns (",
+                                  matcher->set_slots.size(), " rules, ",
+                                  matcher->program_size,
+                                  " RE2 instructions) do not compile into one "
+                                  "RE2::Set within its memory budget of ",
                                   budget, " bytes"));
     }
   }
@@ -328,35 +374,43 @@ void RuleSet::Match(const NormalizedText& text,
                     std::vector<RuleHit>* hits) const {
   const size_t first = hits->size();
   std::vector<int> indices;
+  std::vector<int> candidates;
   for (int v = 0; v < kViewCount; ++v) {
     const ViewMatcher* matcher = matchers_[v].get();
     if (matcher == nullptr) continue;
     const View& view = text.view(static_cast<ViewId>(v));
     const re2::StringPiece haystack(view.text().data(), view.text().size());
-    indices.clear();
-    RE2::Set::ErrorInfo error;
-    if (!matcher->set->Match(haystack, &indices, &error)) {
-      if (error.kind != RE2::Set::kOutOfMemory) continue;  // no match
-      // The DFA ran out of its budget on this text: fall back to running
-      // every rule of the view on its own (slower, same result).
-      indices.resize(matcher->rule_index.size());
-      for (size_t i = 0; i < indices.size(); ++i) indices[i] = static_cast<int>(i);
+    candidates.clear();
+    if (matcher->words.size() > 0) {
+      matcher->words.FindCandidates(view.text(), view.tokens(), &candidates);
     }
-    std::sort(indices.begin(), indices.end());
-    for (int i : indices) {
+    if (matcher->set != nullptr) {
+      indices.clear();
+      RE2::Set::ErrorInfo error;
+      if (matcher->set->Match(haystack, &indices, &error)) {
+        for (int i : indices) candidates.push_back(matcher->set_slots[i]);
+      } else if (error.kind == RE2::Set::kOutOfMemory) {
+        // The DFA ran out of its budget on this text: fall back to running
+        // every pattern of the view on its own (slower, same result).
+        candidates.insert(candidates.end(), matcher->set_slots.begin(),
+                          matcher->set_slots.end());
+      }
+    }
+    std::sort(candidates.begin(), candidates.end());
+    candidates.erase(std::unique(candidates.begin(), candidates.end()),
+                     candidates.end());
+    for (int i : candidates) {
+      const Slot& slot = *matcher->slots[i];
       const size_t before = hits->size();
-      FindAll(*matcher->regexps[i], matcher->has_group[i], haystack,
+      FindAll(Regexp(slot), slot.has_group, haystack,
               options_.max_spans_per_rule, [&](uint32_t begin, uint32_t end) {
-                hits->push_back({matcher->rule_index[i],
-                                 static_cast<ViewId>(v),
+                hits->push_back({slot.rule, static_cast<ViewId>(v),
                                  view.MapToOriginal(begin, end)});
               });
-      if (matcher->exceptions[i] == nullptr || hits->size() == before) {
-        continue;
-      }
+      if (slot.exception == nullptr || hits->size() == before) continue;
       // Drop the hits that lie inside an exception ("dick cheney").
       std::vector<OriginalRange> allowed;
-      FindAll(*matcher->exceptions[i], /*group=*/true, haystack,
+      FindAll(*slot.exception, /*group=*/true, haystack,
               options_.max_spans_per_rule, [&](uint32_t begin, uint32_t end) {
                 allowed.push_back(view.MapToOriginal(begin, end));
               });

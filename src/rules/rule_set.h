@@ -1,9 +1,12 @@
 // RuleSet: every rule of a ruleset compiled for matching, immutable.
 //
-// Rules are grouped by the view they match on; each view's rules form one
-// RE2::Set that finds, in one linear pass, which rules match. Only the rules
-// that hit are then run individually (one RE2 per rule and view) to extract
-// their spans, which are mapped back to the original text.
+// Rules are grouped by the view they match on. In each view, the `pattern:`
+// rules form one RE2::Set that finds, in one linear pass, which of them
+// match; the `words:` rules are found by hash lookups of the view's tokens
+// (see word_index.h), which costs the same for 50 or 50,000 of them. Only
+// the candidates are then run individually (one RE2 per rule and view) to
+// confirm them and extract their spans, which are mapped back to the
+// original text.
 //
 //   DiagnosticSink sink;
 //   absl::StatusOr<std::unique_ptr<const RuleSet>> set =
@@ -15,7 +18,8 @@
 // the text and must appear between word boundaries (see view.h), so "ass"
 // never fires inside "classic".
 //
-// Thread safety: immutable after Compile(); Match() may run concurrently.
+// Thread safety: immutable after Compile() (word rules' regexes are compiled
+// on first use, behind an atomic); Match() may run concurrently.
 #pragma once
 
 #include <array>
@@ -115,8 +119,11 @@ class RuleSet {
   void Match(const NormalizedText& text, std::vector<RuleHit>* hits) const;
 
  private:
+  struct Slot;
   struct ViewMatcher;
   RuleSet() = default;
+  // The slot's regex, compiled on first use for word rules. Thread-safe.
+  static const RE2& Regexp(const Slot& slot);
   static void ResolveComposites(const std::vector<RuleSpec>& specs,
                                 RuleSet& set, DiagnosticSink& sink);
 

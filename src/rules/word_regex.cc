@@ -71,7 +71,9 @@ bool IsArabicWord(const std::vector<UChar32>& cps) {
 }
 
 // compact: runs of one letter (1 or 2 long) also match a run of three and
-// masks.
+// masks. The compact view writes masks only between letters, so the first
+// and last letters of a word are never masks (they could otherwise be only
+// next to a clitic: "و*هم" is not the word "و").
 std::string CompactWord(const std::vector<UChar32>& cps) {
   std::string out;
   size_t i = 0;
@@ -80,13 +82,18 @@ std::string CompactWord(const std::vector<UChar32>& cps) {
     while (j < cps.size() && cps[j] == cps[i]) ++j;
     const std::string x = Quote(Utf8(cps[i]));
     const bool digit = cps[i] >= '0' && cps[i] <= '9';
+    const bool first = i == 0, last = j == cps.size();
     if (digit) {
       for (size_t k = i; k < j; ++k) out += x;
     } else if (j - i == 1) {
-      absl::StrAppend(&out, "(?:", x, "|", x, x, x, "|\\x1a)");
+      absl::StrAppend(&out, "(?:", x, "|", x, x, x,
+                      first || last ? ")" : "|\\x1a)");
     } else if (j - i == 2) {
-      absl::StrAppend(&out, "(?:", x, x, "|", x, x, x, "|", x, "\\x1a|\\x1a",
-                      x, "|\\x1a\\x1a)");
+      absl::StrAppend(&out, "(?:", x, x, "|", x, x, x);
+      if (!last) absl::StrAppend(&out, "|", x, "\\x1a");
+      if (!first) absl::StrAppend(&out, "|\\x1a", x);
+      if (!first && !last) absl::StrAppend(&out, "|\\x1a\\x1a");
+      out += ")";
     } else {
       absl::StrAppend(&out, x, x, x);
     }
@@ -112,6 +119,13 @@ std::string LeetWord(const std::vector<UChar32>& cps) {
 
 // translit, Arabic word: as Arabizi spells it.
 std::string ArabiziWord(const std::vector<UChar32>& cps) {
+  // A first ا and a last ه may go unwritten; a word of only those ("ا",
+  // "اه") must still match something, or a phrase could start with an
+  // empty word, in the middle of nowhere.
+  const bool all_optional =
+      cps.size() <= 2 && (cps[0] == 0x0627 || cps.size() == 1) &&
+      (cps.back() == 0x0647 || (cps.size() == 1 && cps[0] == 0x0627));
+  const absl::string_view optional = all_optional ? "" : "?";
   std::string out;
   for (size_t i = 0; i < cps.size(); ++i) {
     const UChar32 c = cps[i];
@@ -119,12 +133,18 @@ std::string ArabiziWord(const std::vector<UChar32>& cps) {
     if (!first) absl::StrAppend(&out, kVowelMarkers, "?");
     switch (c) {
       case 0x0627:  // ا
-        out += first ? absl::StrCat(kVowelMarkers, "?") : "\\x1d";
+        out += first ? absl::StrCat(kVowelMarkers, optional) : "\\x1d";
         break;
       case 0x0648: out += "(?:و|\\x1f)"; break;
       case 0x064A: out += "(?:ي|\\x1e)"; break;
       case 0x0647:  // ه; at the end also ة written a/e/ah
-        out += last ? "(?:[\\x1d\\x1e]?ه?)" : "ه";
+        if (!last) {
+          out += "ه";
+        } else if (all_optional && cps.size() == 1) {
+          out += "(?:[\\x1d\\x1e]ه?|ه)";
+        } else {
+          out += "(?:[\\x1d\\x1e]?ه?)";
+        }
         break;
       case 0x062D: out += "[حه]"; break;
       case 0x0639: out += "[عء]"; break;

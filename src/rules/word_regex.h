@@ -3,9 +3,10 @@
 // views as comments (so its folding matches theirs); then:
 //
 //   raw, folded, arabic, skeleton: the rendered word, literally;
-//   compact:  each letter also matches a stretched run of three and a mask
-//             marker (f*ck), a double letter also a run of three, so
-//             "fuuuck" and "sh!t" match but "shiite" does not match "shite";
+//   compact:  each letter also matches a stretched run of three and, inside
+//             the word (not its first or last letter), a mask marker
+//             (f*ck); a double letter also a run of three, so "fuuuck" and
+//             "sh!t" match but "shiite" does not match "shite";
 //   translit: Latin words accept the leet i/l marker; Arabic words are
 //             spelled as Arabizi writes them: optional short vowels between
 //             letters, long vowels as vowel markers, and the letters Arabizi

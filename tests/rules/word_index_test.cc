@@ -1,0 +1,213 @@
+#include "rules/word_index.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <random>
+
+#include "absl/strings/str_cat.h"
+#include "re2/re2.h"
+#include "rules/rule_set.h"
+#include "rules/word_regex.h"
+
+namespace hakam {
+namespace {
+
+struct Word {
+  std::string text;
+  bool clitics;
+};
+
+// True if `re` matches `text` with a non-empty group 1 (RuleSet ignores
+// empty matches, as a word regex with optional letters may make).
+bool HasNonEmptyMatch(const RE2& re, absl::string_view text) {
+  const re2::StringPiece t(text.data(), text.size());
+  re2::StringPiece m[2];
+  for (size_t pos = 0; pos <= t.size(); ++pos) {
+    if (!re.Match(t, pos, t.size(), RE2::UNANCHORED, m, 2)) return false;
+    if (!m[1].empty()) return true;
+    pos = m[1].data() - t.data();
+  }
+  return false;
+}
+
+// The index must be a superset of the word regexes: whenever a word's regex
+// (as RuleSet builds it) matches a comment's view, the word's slot is a
+// candidate. These tests check exactly that, on hand-picked obfuscations and
+// on random text, for every view.
+class WordIndexTest : public ::testing::Test {
+ protected:
+  void SetUp() override { normalizer_ = *Normalizer::Create(); }
+
+  // For each view: the slots whose regex matches `comment` and the
+  // candidates; fails if a match is not a candidate. Returns the number of
+  // (view, word) regex matches seen.
+  int CheckSuperset(const std::vector<Word>& words, const std::string& comment,
+                    int* candidates_total = nullptr) {
+    auto text = normalizer_->Normalize(comment, kAllViews);
+    EXPECT_TRUE(text.ok()) << text.status();
+    if (!text.ok()) return 0;
+    std::vector<NormalizedText> rendered;
+    for (const Word& w : words) {
+      rendered.push_back(
+          *normalizer_->Normalize(w.text, ViewBit(ViewId::kSkeleton)));
+    }
+    int matches = 0;
+    for (int v = 0; v < kViewCount; ++v) {
+      const ViewId view = static_cast<ViewId>(v);
+      WordIndex index(view);
+      for (size_t i = 0; i < words.size(); ++i) {
+        index.Add(rendered[i], words[i].clitics, static_cast<int>(i));
+      }
+      const View& haystack = text->view(view);
+      std::vector<int> candidates;
+      index.FindCandidates(haystack.text(), haystack.tokens(), &candidates);
+      if (candidates_total != nullptr) {
+        std::sort(candidates.begin(), candidates.end());
+        *candidates_total +=
+            static_cast<int>(std::unique(candidates.begin(), candidates.end()) -
+                             candidates.begin());
+      }
+      for (size_t i = 0; i < words.size(); ++i) {
+        const std::string alternative =
+            WordRegex(view, rendered[i], words[i].clitics);
+        if (alternative.empty()) continue;
+        RE2 re(absl::StrCat("(?:^|", kWordBoundaryClass, ")(", alternative,
+                            ")(?:", kWordBoundaryClass, "|$)"));
+        EXPECT_TRUE(re.ok()) << re.error();
+        if (!HasNonEmptyMatch(re, haystack.text())) continue;
+        ++matches;
+        EXPECT_NE(std::find(candidates.begin(), candidates.end(),
+                            static_cast<int>(i)),
+                  candidates.end())
+            << "view " << ViewName(view) << ": \"" << words[i].text
+            << "\" matches \"" << comment << "\" but is not a candidate";
+      }
+    }
+    return matches;
+  }
+
+  std::unique_ptr<const Normalizer> normalizer_;
+};
+
+const std::vector<Word>& Words() {
+  static const auto* words = new std::vector<Word>{
+      {"كلب", true},       {"حمار", true},
+      {"خنزير", true},     {"زب", true},
+      {"ناك", false},      {"يا حيوان", true},
+      {"ابن الكلب", true}, {"شرموطة", true},
+      {"قحبة", true},      {"fuck", false},
+      {"shit", false},     {"ass", false},
+      {"idiot", false},    {"son of a bitch", false},
+      {"kill", false},     {"book", false},
+      {"واطي", true},      {"ذيل", true},
+  };
+  return *words;
+}
+
+TEST_F(WordIndexTest, EveryObfuscatedMatchIsACandidate) {
+  const std::vector<std::string> comments = {
+      "انت كلب",
+      "وكلبهم",
+      "يا كلااااب",
+      "ك ل ب",
+      "ك.ل.ب",
+      "الكلبي",
+      "يا حيوااان",
+      "يا   حيوان",
+      "ابن الكلب",
+      "وابن الكلب",
+      "يا 7mar",
+      "ya 7mar",
+      "inta kalb",
+      "ya kalba",
+      "sharmoota",
+      "2a7ba",
+      "8a7ba",
+      "fuuuuck you",
+      "f u c k",
+      "f.u.c.k",
+      "f*ck",
+      "sh!t",
+      "a$$",
+      "a$$hole",
+      "1d10t",
+      "idiot",
+      "sh1t",
+      "you son of a bitch",
+      "son of a b1tch",
+      "k1ll them",
+      "boook",
+      "bo*k",
+      "حزب",
+      "هناك",
+      "waty",
+      "wati",
+      "zeel",
+      "ذيله",
+      "classic",
+      "Cockburn",
+      "ʙᴏᴏᴋ",
+      "ｆｕｃｋ",
+      "كـــلـــب",
+      "كَلْب",
+      "ك‌لب",
+      "ⓕⓤⓒⓚ",
+      "𝐟𝐮𝐜𝐤",
+  };
+  int matches = 0;
+  for (const std::string& c : comments) matches += CheckSuperset(Words(), c);
+  // The comments above are meant to match: if none did, the check would be
+  // vacuous.
+  EXPECT_GT(matches, 40);
+}
+
+TEST_F(WordIndexTest, UnrelatedTextHasFewCandidates) {
+  int candidates = 0;
+  CheckSuperset(Words(),
+                "the minister spoke about the economy and the elections "
+                "في بغداد اليوم تحدث الوزير عن الاقتصاد والانتخابات",
+                &candidates);
+  EXPECT_EQ(candidates, 0);
+}
+
+// Random words and comments over a small alphabet rich in the letters the
+// keys fold (clitic letters, Arabizi classes, vowels, leet digits, masks).
+TEST_F(WordIndexTest, RandomTextNeverHidesAMatch) {
+  const std::vector<std::string> alphabet = {
+      "ك", "ل", "ب", "ا",  "و", "ي", "ه", "ح", "ع", "ء", "ق", "ط",
+      "ت", "س", "ص", "ال", "f", "u", "c", "k", "i", "l", "a", "s",
+      "h", "1", "3", "7",  "*", "$", " ", ".", "ة", "ى", "ـ", "د",
+      "ز", "ث", "ض", "2",  "9", "5", "F", "S", "o", "0", "!"};
+  std::mt19937 rng(20261129);
+  auto random_string = [&](int min_len, int max_len) {
+    std::uniform_int_distribution<int> len(min_len, max_len);
+    std::uniform_int_distribution<size_t> pick(0, alphabet.size() - 1);
+    std::string s;
+    const int n = len(rng);
+    for (int i = 0; i < n; ++i) s += alphabet[pick(rng)];
+    return s;
+  };
+  int matches = 0;
+  for (int round = 0; round < 1500; ++round) {
+    std::vector<Word> words;
+    for (int i = 0; i < 6; ++i) {
+      words.push_back({random_string(1, 4), (rng() & 1) != 0});
+    }
+    // Comments built from the words themselves, stretched and joined with
+    // random noise, so that matches are frequent.
+    std::string comment = random_string(0, 3);
+    for (const Word& w : words) {
+      if (rng() % 3 == 0) continue;
+      std::string word = w.text;
+      if (rng() % 4 == 0) word = "و" + word;
+      if (rng() % 4 == 0) word += "هم";
+      absl::StrAppend(&comment, " ", word, random_string(0, 2), " ");
+    }
+    matches += CheckSuperset(words, comment);
+  }
+  EXPECT_GT(matches, 100);
+}
+
+}  // namespace
+}  // namespace hakam
