@@ -73,10 +73,10 @@ absl::StatusOr<std::unique_ptr<SqliteAuditStore>> SqliteAuditStore::Open(
         "audit store: cannot create ", parent.string(), ": ", ec.message()));
   }
   sqlite3* db = nullptr;
-  if (sqlite3_open_v2(options.path.c_str(), &db,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                          SQLITE_OPEN_NOMUTEX,
-                      nullptr) != SQLITE_OK) {
+  if (sqlite3_open_v2(
+          options.path.c_str(), &db,
+          SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+          nullptr) != SQLITE_OK) {
     absl::Status s = SqliteError(db, absl::StrCat("open ", options.path));
     sqlite3_close(db);
     return s;
@@ -93,13 +93,48 @@ absl::StatusOr<std::unique_ptr<SqliteAuditStore>> SqliteAuditStore::Open(
     sqlite3_close(db);
     return s;
   }
+  sqlite3* checkpoint_db = nullptr;
+  if (options.checkpoint_pages > 0) {
+    // SQLite reuses the WAL file after a checkpoint without shrinking it;
+    // after a burst the checkpointer could not keep up with, the file is
+    // cut back to twice the threshold.
+    const std::string size_limit =
+        absl::StrCat("PRAGMA journal_size_limit=",
+                     int64_t{2} * options.checkpoint_pages * 4096, ";");
+    const std::string writer_pragmas =
+        absl::StrCat("PRAGMA wal_autocheckpoint=0; ", size_limit);
+    const std::string checkpoint_pragmas = absl::StrCat(
+        "PRAGMA synchronous=", options.full_sync ? "FULL" : "NORMAL",
+        "; PRAGMA busy_timeout=5000; ", size_limit);
+    if (sqlite3_exec(db, writer_pragmas.c_str(), nullptr, nullptr, nullptr) !=
+            SQLITE_OK ||
+        sqlite3_open_v2(options.path.c_str(), &checkpoint_db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                        nullptr) != SQLITE_OK ||
+        sqlite3_exec(checkpoint_db, checkpoint_pragmas.c_str(), nullptr,
+                     nullptr, nullptr) != SQLITE_OK) {
+      absl::Status s = SqliteError(checkpoint_db ? checkpoint_db : db,
+                                   absl::StrCat("initialize ", options.path));
+      sqlite3_close(checkpoint_db);
+      sqlite3_finalize(insert);
+      sqlite3_close(db);
+      return s;
+    }
+  }
   return std::unique_ptr<SqliteAuditStore>(
-      new SqliteAuditStore(options, db, insert));
+      new SqliteAuditStore(options, db, insert, checkpoint_db));
 }
 
-SqliteAuditStore::SqliteAuditStore(SqliteAuditStoreOptions options,
-                                   sqlite3* db, sqlite3_stmt* insert)
-    : options_(std::move(options)), db_(db), insert_(insert) {
+SqliteAuditStore::SqliteAuditStore(SqliteAuditStoreOptions options, sqlite3* db,
+                                   sqlite3_stmt* insert, sqlite3* checkpoint_db)
+    : options_(std::move(options)),
+      db_(db),
+      insert_(insert),
+      checkpoint_db_(checkpoint_db) {
+  if (checkpoint_db_ != nullptr) {
+    sqlite3_wal_hook(db_, &SqliteAuditStore::OnWalCommit, this);
+    checkpointer_ = std::thread([this] { CheckpointLoop(); });
+  }
   writer_ = std::thread([this] { WriterLoop(); });
 }
 
@@ -109,8 +144,64 @@ SqliteAuditStore::~SqliteAuditStore() {
     stopping_ = true;
   }
   writer_.join();
+  if (checkpointer_.joinable()) {
+    {
+      absl::MutexLock lock(&checkpoint_mu_);
+      checkpoint_stopping_ = true;
+    }
+    checkpointer_.join();
+    sqlite3_close(checkpoint_db_);
+  }
   sqlite3_finalize(insert_);
+  // The last connection to close checkpoints what is left and removes the
+  // WAL.
   sqlite3_close(db_);
+}
+
+int SqliteAuditStore::OnWalCommit(void* self, sqlite3*, const char*,
+                                  int pages) {
+  auto* store = static_cast<SqliteAuditStore*>(self);
+  absl::MutexLock lock(&store->checkpoint_mu_);
+  store->wal_pages_ = pages;
+  return SQLITE_OK;
+}
+
+void SqliteAuditStore::CheckpointLoop() {
+  int pages = 0;
+  while (true) {
+    {
+      absl::MutexLock lock(&checkpoint_mu_);
+      checkpoint_mu_.Await(absl::Condition(
+          +[](SqliteAuditStore* s)
+               ABSL_EXCLUSIVE_LOCKS_REQUIRED(s->checkpoint_mu_) {
+                 return s->checkpoint_stopping_ ||
+                        s->wal_pages_ >= s->options_.checkpoint_pages;
+               },
+          this));
+      if (checkpoint_stopping_) return;
+      pages = wal_pages_;
+      wal_pages_ = 0;
+    }
+    // PASSIVE copies what is committed and never blocks the writer, which
+    // starts the WAL over at its next transaction if nothing was committed
+    // meanwhile. Under constant load that may never happen and the WAL
+    // would grow without end, so past 8x the threshold a RESTART
+    // checkpoint waits for the writer's current commit and makes the next
+    // one start the WAL over: a short stall, rarely. A failure (e.g.
+    // SQLITE_BUSY) is retried at the next threshold.
+    const int mode = pages >= 8 * options_.checkpoint_pages
+                         ? SQLITE_CHECKPOINT_RESTART
+                         : SQLITE_CHECKPOINT_PASSIVE;
+    const int rc = sqlite3_wal_checkpoint_v2(checkpoint_db_, nullptr, mode,
+                                             nullptr, nullptr);
+    absl::MutexLock lock(&checkpoint_mu_);
+    if (rc == SQLITE_OK) ++checkpoints_;
+  }
+}
+
+int64_t SqliteAuditStore::checkpoints() const {
+  absl::MutexLock lock(&checkpoint_mu_);
+  return checkpoints_;
 }
 
 void SqliteAuditStore::Append(AuditRecord record, DoneCallback done) {
