@@ -1,5 +1,6 @@
 #include "service/moderation_service.h"
 
+#include "absl/strings/str_cat.h"
 #include "service/status_conversion.h"
 
 namespace hakam {
@@ -9,24 +10,37 @@ grpc::ServerUnaryReactor* ModerationService::Moderate(
     const hakam::v1::ModerateRequest* request,
     hakam::v1::ModerateResponse* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  // Counted from here until the reply; every path below releases it once.
+  const int in_flight = in_flight_.fetch_add(1, std::memory_order_relaxed);
+  auto finish = [this, reactor](const grpc::Status& status) {
+    in_flight_.fetch_sub(1, std::memory_order_relaxed);
+    reactor->Finish(status);
+  };
+  if (max_in_flight_ > 0 && in_flight >= max_in_flight_) {
+    finish(grpc::Status(
+        grpc::StatusCode::RESOURCE_EXHAUSTED,
+        absl::StrCat("hakamd is overloaded: ", max_in_flight_,
+                     " requests in flight (--max_in_flight); retry with "
+                     "backoff")));
+    return reactor;
+  }
   if (!request->has_comment()) {
-    reactor->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                                 "comment: required field is missing"));
+    finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        "comment: required field is missing"));
     return reactor;
   }
   absl::StatusOr<hakam::v1::Decision> decision =
       engine_.Evaluate(request->comment());
   if (!decision.ok()) {
-    reactor->Finish(ToGrpcStatus(decision.status()));
+    finish(ToGrpcStatus(decision.status()));
     return reactor;
   }
   AuditRecord record = MakeAuditRecord(request->comment(), *decision);
   *response->mutable_decision() = *std::move(decision);
   // The reply waits for the audit store: an unaudited decision is never
   // returned. The reactor stays valid until Finish is called.
-  audit_.Append(std::move(record), [reactor](absl::Status s) {
-    reactor->Finish(ToGrpcStatus(s));
-  });
+  audit_.Append(std::move(record),
+                [finish](absl::Status s) { finish(ToGrpcStatus(s)); });
   return reactor;
 }
 

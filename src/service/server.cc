@@ -20,7 +20,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
   std::unique_ptr<Server> server(new Server());
-  server->service_ = std::make_unique<ModerationService>(engine, audit);
+  server->service_ = std::make_unique<ModerationService>(
+      engine, audit, options.max_in_flight);
   server->admin_ =
       std::make_unique<RulesAdminService>(engine, options.reload_log);
   grpc::ServerBuilder builder;

@@ -34,6 +34,10 @@ struct ServerOptions {
   std::string listen_address = "127.0.0.1:50051";
   // Largest request accepted, in bytes. Default 1 MiB.
   int max_receive_message_bytes = 1 << 20;
+  // Most Moderate calls in progress (evaluating or waiting for the audit
+  // store); beyond, calls fail fast with RESOURCE_EXHAUSTED. 0: no limit.
+  // Default 4096.
+  int max_in_flight = 4096;
   // Receives the log text of each reload requested through
   // RulesAdmin.ReloadRules (see Reloader). Default: empty, nothing logged.
   Reloader::LogFn reload_log;

@@ -9,6 +9,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
 #include "audit/memory_audit_store.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "hakam/v1/moderation.grpc.pb.h"
@@ -142,6 +145,104 @@ TEST_F(ServerTest, AnAuditFailureReturnsNoDecision) {
   hakam::v1::ModerateResponse response;
   const grpc::Status s = Moderate("hello", &response);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE);
+}
+
+// An audit store that holds every append until released: requests stay in
+// flight as long as the test wants.
+class HeldAuditStore : public AuditStore {
+ public:
+  void Append(AuditRecord, DoneCallback done) override {
+    absl::MutexLock lock(&mu_);
+    held_.push_back(std::move(done));
+  }
+  absl::Status Flush() override { return absl::OkStatus(); }
+  int held() {
+    absl::MutexLock lock(&mu_);
+    return static_cast<int>(held_.size());
+  }
+  void Release() {
+    std::vector<DoneCallback> held;
+    {
+      absl::MutexLock lock(&mu_);
+      held.swap(held_);
+    }
+    for (DoneCallback& done : held) done(absl::OkStatus());
+  }
+
+ private:
+  absl::Mutex mu_;
+  std::vector<DoneCallback> held_ ABSL_GUARDED_BY(mu_);
+};
+
+TEST(ServerLimitsTest, CallsBeyondMaxInFlightFailFastAndServiceResumes) {
+  DiagnosticSink sink;
+  auto engine = Engine::Create(
+      std::make_unique<DirectoryRuleSource>(HAKAM_SOURCE_DIR "/rules"),
+      EngineOptions(), sink);
+  ASSERT_TRUE(engine.ok()) << sink.ToString();
+  HeldAuditStore audit;
+  ServerOptions options;
+  options.listen_address = "127.0.0.1:0";
+  options.max_in_flight = 2;
+  auto server = Server::Start(options, **engine, audit);
+  ASSERT_TRUE(server.ok()) << server.status();
+  auto stub = hakam::v1::Moderation::NewStub(grpc::CreateChannel(
+      "127.0.0.1:" + std::to_string((*server)->port()),
+      grpc::InsecureChannelCredentials()));
+  hakam::v1::ModerateRequest request;
+  request.mutable_comment()->set_text("hello");
+
+  // Two calls in flight, held by the audit store.
+  struct Call {
+    grpc::ClientContext context;
+    hakam::v1::ModerateResponse response;
+    grpc::Status status;
+    absl::Notification done;
+  };
+  Call held[2];
+  for (Call& c : held) {
+    stub->async()->Moderate(&c.context, &request, &c.response,
+                            [&c](grpc::Status s) {
+                              c.status = std::move(s);
+                              c.done.Notify();
+                            });
+  }
+  for (int i = 0; i < 500 && audit.held() < 2; ++i) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  ASSERT_EQ(audit.held(), 2);
+
+  // A third is refused at once, with a message that says why.
+  {
+    grpc::ClientContext context;
+    hakam::v1::ModerateResponse response;
+    const grpc::Status s = stub->Moderate(&context, request, &response);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+    EXPECT_THAT(s.error_message(), HasSubstr("2 requests in flight"));
+    EXPECT_FALSE(response.has_decision());
+  }
+
+  // Once the audit store commits, the held calls succeed and the slots
+  // are free again.
+  audit.Release();
+  for (Call& c : held) {
+    c.done.WaitForNotification();
+    EXPECT_TRUE(c.status.ok()) << c.status.error_message();
+    EXPECT_TRUE(c.response.has_decision());
+  }
+  Call after;
+  stub->async()->Moderate(&after.context, &request, &after.response,
+                          [&after](grpc::Status s) {
+                            after.status = std::move(s);
+                            after.done.Notify();
+                          });
+  for (int i = 0; i < 500 && audit.held() < 1; ++i) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  audit.Release();
+  after.done.WaitForNotification();
+  EXPECT_TRUE(after.status.ok()) << after.status.error_message();
+  (*server)->Shutdown(absl::Seconds(5));
 }
 
 TEST_F(ServerTest, HealthServiceReportsServing) {
