@@ -333,6 +333,13 @@ absl::StatusOr<std::unique_ptr<const RuleSet>> RuleSet::Compile(
 
   ResolveComposites(specs, *set, sink);
   for (int v = 0; v < kViewCount; ++v) {
+    ViewMask covers = ViewBit(static_cast<ViewId>(v)) - 1;  // earlier views
+    for (const Rule& rule : set->rules_) {
+      if (rule.views & ViewBit(static_cast<ViewId>(v))) covers &= rule.views;
+    }
+    set->covers_[v] = covers;
+  }
+  for (int v = 0; v < kViewCount; ++v) {
     ViewMatcher* matcher = set->matchers_[v].get();
     if (matcher == nullptr || matcher->patterns.empty()) continue;
     // RE2 needs ~64 bytes of budget per instruction to compile a program;
@@ -379,6 +386,15 @@ void RuleSet::Match(const NormalizedText& text,
     const ViewMatcher* matcher = matchers_[v].get();
     if (matcher == nullptr) continue;
     const View& view = text.view(static_cast<ViewId>(v));
+    bool repeats_earlier_view = false;
+    for (int u = 0; u < v; ++u) {
+      if ((covers_[v] & ViewBit(static_cast<ViewId>(u))) != 0 &&
+          &text.view(static_cast<ViewId>(u)) == &view) {
+        repeats_earlier_view = true;
+        break;
+      }
+    }
+    if (repeats_earlier_view) continue;
     const re2::StringPiece haystack(view.text().data(), view.text().size());
     candidates.clear();
     if (matcher->words.size() > 0) {

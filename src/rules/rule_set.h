@@ -131,6 +131,11 @@ class RuleSet {
   std::vector<int> composites_;
   ViewMask views_used_ = 0;
   std::array<std::unique_ptr<ViewMatcher>, kViewCount> matchers_;
+  // Bit u of covers_[v]: every rule matching on view v also matches on the
+  // earlier view u. When a comment's view v is the very same View as u
+  // (the normalizer shares a view that changed nothing), v's hits would
+  // all repeat u's and be dropped, so v is not scanned.
+  std::array<ViewMask, kViewCount> covers_{};
   RuleSetOptions options_;
 };
 
