@@ -135,6 +135,9 @@ class Engine {
   // Loads `source_` into a new snapshot; touches no engine state.
   absl::StatusOr<std::shared_ptr<const Snapshot>> BuildSnapshot(
       DiagnosticSink& sink) const;
+  // Matches the rules' own examples once, so a new snapshot does not pay
+  // its cold start on live comments.
+  void WarmUp(const RuleSet& rules) const;
   absl::StatusOr<hakam::v1::Decision> Run(Evaluation& e) const;
 
   const std::unique_ptr<const RuleSource> source_;
