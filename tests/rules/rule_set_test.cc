@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_cat.h"
 #include "rules/rule_parser.h"
 
 namespace hakam {
@@ -106,6 +107,31 @@ rules:
                      sink, options);
   EXPECT_FALSE(set.ok());
   EXPECT_THAT(sink.ToString(), HasSubstr("over the budget of 50 [big]"));
+}
+
+TEST_F(RuleSetTest, RejectsWordListsOverTheProgramBudget) {
+  std::string words;
+  for (int i = 0; i < 40; ++i) {
+    absl::StrAppend(&words, i ? ", " : "", "word", std::string(1, 'a' + i % 26),
+                    std::string(1, 'a' + i / 26));
+  }
+  DiagnosticSink sink;
+  RuleSetOptions options;
+  options.max_program_size = 100;
+  auto set = Compile(absl::StrCat("pack: p\nrules:\n  - {id: many, category: x, "
+                                  "weight: 1, views: [arabic], words: [",
+                                  words, "]}\n"),
+                     sink, options);
+  EXPECT_FALSE(set.ok());
+  EXPECT_THAT(sink.ToString(), HasSubstr("over the budget of 100 [many]"));
+  // A small list under the same budget loads and matches.
+  DiagnosticSink small_sink;
+  auto small = Compile(
+      "pack: p\nrules:\n  - {id: few, category: x, weight: 1, views: "
+      "[arabic], words: [worda]}\n",
+      small_sink, options);
+  ASSERT_TRUE(small.ok()) << small_sink.ToString();
+  EXPECT_THAT(Hits(**small, "a worda b"), ::testing::ElementsAre("few@worda"));
 }
 
 TEST_F(RuleSetTest, WordsAreNormalizedLikeTheText) {
