@@ -21,6 +21,9 @@ ABSL_FLAG(bool, audit_full_sync, true,
 ABSL_FLAG(int, max_in_flight, 4096,
           "Most Moderate calls in progress at once; more fail fast with "
           "RESOURCE_EXHAUSTED instead of queueing (0: no limit)");
+ABSL_FLAG(int, max_concurrent_streams, 256,
+          "Most calls one client connection may have open at once; more wait "
+          "on the client's side (0: no limit)");
 ABSL_FLAG(int, shutdown_grace_seconds, 10,
           "On SIGTERM/SIGINT, how long in-flight calls may take to finish");
 ABSL_FLAG(bool, watch_rules, true,
@@ -77,6 +80,8 @@ int main(int argc, char** argv) {
   hakam::ServerOptions server_options;
   server_options.listen_address = absl::GetFlag(FLAGS_listen);
   server_options.max_in_flight = absl::GetFlag(FLAGS_max_in_flight);
+  server_options.max_concurrent_streams =
+      absl::GetFlag(FLAGS_max_concurrent_streams);
   server_options.reload_log = LogReload;
   absl::StatusOr<std::unique_ptr<hakam::Server>> server =
       hakam::Server::Start(server_options, **engine, **audit);

@@ -38,6 +38,12 @@ struct ServerOptions {
   // store); beyond, calls fail fast with RESOURCE_EXHAUSTED. 0: no limit.
   // Default 4096.
   int max_in_flight = 4096;
+  // Most calls one client connection may have open at once (HTTP/2
+  // SETTINGS_MAX_CONCURRENT_STREAMS); a client's further calls wait on its
+  // side. Without it, a client that outruns the server makes the server
+  // hold every call it has not reached yet, without bound. 0: gRPC's
+  // default (no limit). Default 256.
+  int max_concurrent_streams = 256;
   // Receives the log text of each reload requested through
   // RulesAdmin.ReloadRules (see Reloader). Default: empty, nothing logged.
   Reloader::LogFn reload_log;
