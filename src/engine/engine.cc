@@ -46,6 +46,7 @@ void Engine::WarmUp(const RuleSet& rules) const {
   for (const Rule& rule : rules.rules()) {
     for (const RuleTestCase& test : rule.tests) {
       if (++examples > kMaxExamples) return;
+      if (FindInvalidUtf8(test.text) != test.text.size()) continue;
       absl::StatusOr<NormalizedText> text =
           normalizer_->Normalize(test.text, rules.views_used());
       if (!text.ok()) continue;  // lint reports bad examples

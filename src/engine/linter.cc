@@ -96,6 +96,8 @@ std::string Advice(const Rule& rule, ViewMask hit_views) {
 // separators as one space, trimmed. "" when nothing survives.
 absl::StatusOr<std::string> CanonicalWord(const Normalizer& normalizer,
                                           absl::string_view word) {
+  absl::Status valid = ValidateUtf8(word, "word");
+  if (!valid.ok()) return valid;
   absl::StatusOr<NormalizedText> n =
       normalizer.Normalize(word, ViewBit(ViewId::kSkeleton));
   if (!n.ok()) return n.status();

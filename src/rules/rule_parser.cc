@@ -2,12 +2,14 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "text/utf8.h"
 
 namespace hakam {
 namespace {
@@ -543,6 +545,22 @@ class Parser {
 
 RuleFileSpec ParseRuleFile(absl::string_view file, absl::string_view content,
                            DiagnosticSink& sink) {
+  // Rule files are UTF-8; every later stage (the normalizer first) relies
+  // on it.
+  const size_t bad = FindInvalidUtf8(content);
+  if (bad != content.size()) {
+    const absl::string_view before = content.substr(0, bad);
+    const size_t line_start = before.rfind('\n');
+    const int line =
+        1 + static_cast<int>(std::count(before.begin(), before.end(), '\n'));
+    const int column = static_cast<int>(
+        bad - (line_start == absl::string_view::npos ? 0 : line_start + 1) +
+        1);
+    sink.Error({std::string(file), line, column},
+               absl::StrCat("invalid UTF-8 at byte offset ", bad,
+                            ": rule files must be UTF-8"));
+    return {};
+  }
   try {
     return Parser(file, sink).Parse(content);
   } catch (const YAML::Exception& e) {

@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "rules/word_index.h"
 #include "rules/word_regex.h"
+#include "text/utf8.h"
 
 namespace hakam {
 
@@ -87,6 +88,9 @@ absl::StatusOr<std::vector<NormalizedText>> Render(
     const std::vector<std::string>& words, const Normalizer& normalizer) {
   std::vector<NormalizedText> out;
   for (const std::string& w : words) {
+    // A YAML escape can make invalid UTF-8 out of a valid file.
+    absl::Status valid = ValidateUtf8(w, "word");
+    if (!valid.ok()) return valid;
     absl::StatusOr<NormalizedText> n =
         normalizer.Normalize(w, ViewBit(ViewId::kSkeleton));
     if (!n.ok()) return n.status();
@@ -244,10 +248,17 @@ absl::StatusOr<std::unique_ptr<const RuleSet>> RuleSet::Compile(
     // Word lists are rendered through the views they match on.
     absl::StatusOr<std::vector<NormalizedText>> rendered_words =
         Render(spec.words, normalizer);
-    if (!rendered_words.ok()) return rendered_words.status();
     absl::StatusOr<std::vector<NormalizedText>> rendered_exceptions =
         Render(spec.exceptions, normalizer);
-    if (!rendered_exceptions.ok()) return rendered_exceptions.status();
+    for (const absl::Status& s :
+         {rendered_words.status(), rendered_exceptions.status()}) {
+      if (absl::IsInvalidArgument(s)) {
+        sink.Error(spec.where, std::string(s.message()), spec.id);
+      } else if (!s.ok()) {
+        return s;  // ICU failed
+      }
+    }
+    if (!rendered_words.ok() || !rendered_exceptions.ok()) continue;
 
     const int rule_index = static_cast<int>(set->rules_.size());
     bool rule_ok = true;

@@ -85,6 +85,17 @@ rules:
   EXPECT_GE(sink.error_count(), 6);
 }
 
+TEST(RuleParserTest, InvalidUtf8IsAnErrorAtItsLineAndColumn) {
+  DiagnosticSink sink;
+  RuleFileSpec spec = Parse(
+      "pack: p\nrules:\n  - {id: a, category: x, weight: 1, words: [k\xC3]}\n",
+      sink);
+  EXPECT_FALSE(spec.pack.has_value());
+  EXPECT_EQ(sink.ToString(),
+            "pack.yaml:3:46: error: invalid UTF-8 at byte offset 60: rule "
+            "files must be UTF-8\n");
+}
+
 TEST(RuleParserTest, YamlSyntaxErrorsAreDiagnosticsNotExceptions) {
   DiagnosticSink sink;
   Parse("pack: p\nrules:\n  - id: [unclosed\n", sink);

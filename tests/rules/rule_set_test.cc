@@ -134,6 +134,21 @@ TEST_F(RuleSetTest, RejectsWordListsOverTheProgramBudget) {
   EXPECT_THAT(Hits(**small, "a worda b"), ::testing::ElementsAre("few@worda"));
 }
 
+TEST_F(RuleSetTest, InvalidUtf8InAWordIsAnErrorNotACrash) {
+  // The parser refuses such files; a spec built otherwise (or a YAML
+  // escape) must still not reach the normalizer.
+  RuleSpec spec;
+  spec.id = "bad";
+  spec.category = "x";
+  spec.weight = 1;
+  spec.words = {"ok", std::string("k\xC3")};
+  DiagnosticSink sink;
+  auto set = RuleSet::Compile({spec}, *normalizer_, RuleSetOptions(), sink);
+  EXPECT_FALSE(set.ok());
+  EXPECT_THAT(sink.ToString(),
+              HasSubstr("word: invalid UTF-8 at byte offset 1"));
+}
+
 TEST_F(RuleSetTest, WordsAreNormalizedLikeTheText) {
   DiagnosticSink sink;
   auto set = Compile(R"(pack: p
