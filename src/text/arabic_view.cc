@@ -2,7 +2,14 @@
 
 #include <unicode/utf8.h>
 
+#include <algorithm>
 #include <array>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include "absl/numeric/bits.h"
 
 namespace hakam {
 namespace {
@@ -87,6 +94,28 @@ const FoldTable& TableFor(const ArabicFoldingOptions& o) {
   return o.fold_hamza_carriers ? *kWithHamza : *kWithoutHamza;
 }
 
+// Bit j set iff p[j] is 0xD8-0xDB, for j < len <= 64.
+uint64_t LeadBits(const uint8_t* p, uint32_t len) {
+  uint64_t bits = 0;
+  uint32_t j = 0;
+#if defined(__SSE2__)
+  // 0xD8-0xDB are the bytes whose top six bits are 110110.
+  for (; j + 16 <= len; j += 16) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + j));
+    const __m128i lead =
+        _mm_cmpeq_epi8(_mm_and_si128(x, _mm_set1_epi8(static_cast<char>(0xFC))),
+                       _mm_set1_epi8(static_cast<char>(0xD8)));
+    bits |= static_cast<uint64_t>(
+                static_cast<uint16_t>(_mm_movemask_epi8(lead)))
+            << j;
+  }
+#endif
+  for (; j < len; ++j) {
+    bits |= static_cast<uint64_t>((p[j] & 0xFC) == 0xD8) << j;
+  }
+  return bits;
+}
+
 }  // namespace
 
 std::optional<View> BuildArabicView(const View& folded,
@@ -97,30 +126,40 @@ std::optional<View> BuildArabicView(const View& folded,
   const uint32_t n = static_cast<uint32_t>(text.size());
   // U+0600–U+06FF are the only code points folded here; their UTF-8 lead
   // bytes are 0xD8–0xDB.
-  auto is_lead = [](uint8_t b) { return static_cast<uint8_t>(b - 0xD8) < 4; };
-  uint32_t i = 0;
-  while (i < n && !is_lead(s[i])) ++i;
-  if (i == n) return std::nullopt;
+  uint32_t base = 0;
+  uint64_t leads = 0;
+  for (; base < n; base += 64) {
+    leads = LeadBits(s + base, std::min<uint32_t>(64, n - base));
+    if (leads != 0) break;
+  }
+  if (base >= n) return std::nullopt;
 
   const FoldTable& table = TableFor(options);
   ViewBuilder b(ViewId::kArabic, folded);
   uint32_t copy_from = 0;  // start of the pending unchanged run
-  while (i < n) {
-    if (!is_lead(s[i])) {
-      ++i;
-      continue;
+  // The lead bytes, 64 at a time, visited one set bit at a time: a loop
+  // over bytes branches on every one, and mispredicts at every word.
+  // A lead's second byte never looks like a lead, so every set bit starts
+  // a character.
+  for (; base < n; base += 64) {
+    if (leads == 0) {
+      leads = LeadBits(s + base, std::min<uint32_t>(64, n - base));
     }
-    const uint32_t start = i;
-    const TableEntry& e = table[((s[i] - 0xD8) << 6) | (s[i + 1] & 0x3F)];
-    i += 2;
-    if (e.fold == Fold::kKeep) continue;
-    b.Copy(copy_from, start);
-    copy_from = i;
-    if (e.fold == Fold::kReplace) {
-      b.Append(absl::string_view(e.out, e.len), start, i);
-      *letters_changed += e.letter_changed;
-    } else {
-      b.Absorb(start, i);
+    while (leads != 0) {
+      const uint32_t start =
+          base + static_cast<uint32_t>(absl::countr_zero(leads));
+      leads &= leads - 1;
+      const TableEntry& e =
+          table[((s[start] - 0xD8) << 6) | (s[start + 1] & 0x3F)];
+      if (e.fold == Fold::kKeep) continue;
+      b.Copy(copy_from, start);
+      copy_from = start + 2;
+      if (e.fold == Fold::kReplace) {
+        b.Append(absl::string_view(e.out, e.len), start, start + 2);
+        *letters_changed += e.letter_changed;
+      } else {
+        b.Absorb(start, start + 2);
+      }
     }
   }
   b.Copy(copy_from, n);

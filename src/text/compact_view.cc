@@ -3,9 +3,16 @@
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
+#include <algorithm>
+#include <cstring>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "absl/container/inlined_vector.h"
+#include "absl/numeric/bits.h"
 #include "text/script.h"
 
 namespace hakam {
@@ -63,6 +70,185 @@ bool IsMaskGap(absl::string_view gap) {
 
 bool IsAsciiLetter(char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
 
+// Per 64 bytes of text, bit j for byte base + j (bytes past the end of the
+// text have no bit set).
+struct BlockBits {
+  uint64_t word = 0;      // IsWordByte
+  uint64_t letterish = 0;  // ASCII letter or non-ASCII: a maskable neighbour
+  uint64_t mask = 0;      // IsMaskChar
+  uint64_t ascii_letter = 0;
+  uint64_t high = 0;      // >= 0x80
+  uint64_t lead2 = 0;     // 0xC0-0xDF: starts a 2-byte sequence
+  uint64_t lead3 = 0;     // >= 0xE0: starts a 3- or 4-byte sequence
+  uint64_t eq1 = 0;       // byte j == byte j + 1
+  uint64_t eq2 = 0;       // byte j == byte j + 2
+};
+
+// Bits of the 64 bytes at p, reading p[0, 66).
+BlockBits SimdBits(const uint8_t* p) {
+  BlockBits b;
+#if defined(__SSE2__)
+  // Unsigned byte comparisons are signed ones on bytes ^ 0x80.
+  const __m128i bias = _mm_set1_epi8(static_cast<char>(0x80));
+  auto below = [&](__m128i x, int limit) {  // x < limit, unsigned
+    return _mm_cmplt_epi8(_mm_xor_si128(x, bias),
+                          _mm_set1_epi8(static_cast<char>(limit ^ 0x80)));
+  };
+  auto eq = [](__m128i x, char c) {
+    return _mm_cmpeq_epi8(x, _mm_set1_epi8(c));
+  };
+  auto bits = [](__m128i m, int k) {
+    return static_cast<uint64_t>(static_cast<uint16_t>(_mm_movemask_epi8(m)))
+           << (16 * k);
+  };
+  for (int k = 0; k < 4; ++k) {
+    const uint8_t* q = p + 16 * k;
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q));
+    const __m128i x1 =
+        _mm_loadu_si128(reinterpret_cast<const __m128i*>(q + 1));
+    const __m128i x2 =
+        _mm_loadu_si128(reinterpret_cast<const __m128i*>(q + 2));
+    // (x | 0x20) - 'a' < 26 holds for no byte >= 0x80.
+    const __m128i letter = below(
+        _mm_sub_epi8(_mm_or_si128(x, _mm_set1_epi8(0x20)), _mm_set1_epi8('a')),
+        26);
+    const __m128i high = _mm_cmplt_epi8(x, _mm_setzero_si128());
+    const __m128i digit = below(_mm_sub_epi8(x, _mm_set1_epi8('0')), 10);
+    const __m128i marker = _mm_or_si128(
+        eq(x, 0x1a), below(_mm_sub_epi8(x, _mm_set1_epi8(0x1c)), 4));
+    const __m128i word =
+        _mm_or_si128(_mm_or_si128(letter, digit), _mm_or_si128(marker, high));
+    // * ! # % @ $ ? _ ^ ~
+    const __m128i mask = _mm_or_si128(
+        _mm_or_si128(
+            _mm_or_si128(eq(x, '!'),
+                         below(_mm_sub_epi8(x, _mm_set1_epi8('#')), 3)),
+            _mm_or_si128(eq(x, '*'), eq(x, '~'))),
+        _mm_or_si128(below(_mm_sub_epi8(x, _mm_set1_epi8('?')), 2),
+                     below(_mm_sub_epi8(x, _mm_set1_epi8('^')), 2)));
+    const __m128i lead3 = _mm_andnot_si128(below(x, 0xE0), high);
+    const __m128i lead2 = _mm_andnot_si128(below(x, 0xC0), high);
+    b.word |= bits(word, k);
+    b.letterish |= bits(_mm_or_si128(letter, high), k);
+    b.mask |= bits(mask, k);
+    b.ascii_letter |= bits(letter, k);
+    b.high |= bits(high, k);
+    b.lead2 |= bits(_mm_andnot_si128(lead3, lead2), k);
+    b.lead3 |= bits(lead3, k);
+    b.eq1 |= bits(_mm_cmpeq_epi8(x, x1), k);
+    b.eq2 |= bits(_mm_cmpeq_epi8(x, x2), k);
+  }
+#else
+  for (int j = 0; j < 64; ++j) {
+    const uint8_t c = p[j];
+    const uint64_t bit = uint64_t{1} << j;
+    const bool letter = c < 0x80 && IsAsciiLetter(static_cast<char>(c));
+    if (IsWordByte(c)) b.word |= bit;
+    if (c >= 0x80 || letter) b.letterish |= bit;
+    if (IsMaskChar(static_cast<char>(c))) b.mask |= bit;
+    if (letter) b.ascii_letter |= bit;
+    if (c >= 0x80) b.high |= bit;
+    if (c >= 0xC0 && c < 0xE0) b.lead2 |= bit;
+    if (c >= 0xE0) b.lead3 |= bit;
+    if (c == p[j + 1]) b.eq1 |= bit;
+    if (c == p[j + 2]) b.eq2 |= bit;
+  }
+#endif
+  return b;
+}
+
+// Bits of text[base, base + 64).
+inline BlockBits Bits(const uint8_t* s, uint32_t n, uint32_t base) {
+  if (base >= n) return {};
+  const uint32_t avail = n - base;
+  if (avail >= 66) return SimdBits(s + base);
+  // The end of the text, from a zero-padded copy (the padding's bits are
+  // cleared below: zero bytes are in no class, but equal each other).
+  uint8_t padded[80] = {};
+  std::memcpy(padded, s + base, avail);
+  BlockBits b = SimdBits(padded);
+  auto low = [](uint32_t len) {
+    return len >= 64 ? ~uint64_t{0} : (uint64_t{1} << len) - 1;
+  };
+  b.eq1 &= low(avail - 1);
+  b.eq2 &= avail >= 2 ? low(avail - 2) : 0;
+  const uint64_t valid = low(avail);
+  b.word &= valid;
+  b.letterish &= valid;
+  b.mask &= valid;
+  b.ascii_letter &= valid;
+  b.high &= valid;
+  b.lead2 &= valid;
+  b.lead3 &= valid;
+  return b;
+}
+
+// Whether the compact view could differ from `text`: true whenever
+// BuildCompactView would change something (and, rarely, when it would
+// not). Most comments have no spaced single letters, no masks between
+// letters and no stretched letters; telling so from bit masks of 64 bytes
+// at a time costs a small part of the tokenizing and per-token analysis
+// that would otherwise find nothing.
+bool MayChange(absl::string_view text) {
+  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
+  const uint32_t n = static_cast<uint32_t>(text.size());
+  // Single code points standing alone, chained (see the join rule).
+  int chain = 0;
+  uint32_t chain_end = 0;
+  uint64_t prev_word = 0, prev_letterish = 0;  // bit 63 of the last block
+  BlockBits cur = Bits(s, n, 0);
+  for (uint32_t base = 0; base < n; base += 64) {
+    const BlockBits next = Bits(s, n, base + 64);
+    // x at bit j + d (d in 1..63), with the following block's bits.
+    auto ahead = [](uint64_t x, uint64_t x_next, int d) {
+      return (x >> d) | (x_next << (64 - d));
+    };
+    const uint64_t word_before = (cur.word << 1) | prev_word;
+    const uint64_t letterish_before = (cur.letterish << 1) | prev_letterish;
+    const uint64_t word_after1 = ahead(cur.word, next.word, 1);
+    const uint64_t word_after2 = ahead(cur.word, next.word, 2);
+    // Stretched letters: exactly the byte-level test of the full analysis.
+    const uint64_t eq2_1 = ahead(cur.eq2, next.eq2, 1);
+    const uint64_t eq2_2 = ahead(cur.eq2, next.eq2, 2);
+    const uint64_t eq2_3 = ahead(cur.eq2, next.eq2, 3);
+    const uint64_t stretched =
+        (cur.ascii_letter & cur.eq1 & ahead(cur.eq1, next.eq1, 1)) |
+        ((cur.lead2 | cur.lead3) & cur.eq2 & eq2_1 & eq2_2 & eq2_3);
+    if (stretched != 0) return true;
+    // Masking characters right after a letter: exact test below.
+    for (uint64_t m = cur.mask & letterish_before; m != 0; m &= m - 1) {
+      uint32_t r = base + static_cast<uint32_t>(absl::countr_zero(m));
+      const uint32_t from = r;
+      while (r < n && r - from <= kMaxMaskRun && IsMaskChar(text[r])) ++r;
+      if (r - from <= kMaxMaskRun && r < n &&
+          (s[r] >= 0x80 || IsAsciiLetter(text[r]))) {
+        return true;
+      }
+    }
+    // Tokens of a single code point, chained when at most kMaxJoinGap
+    // bytes apart. Chaining candidates rather than tokens loses no join: a
+    // token between two candidates that is not one itself has two bytes
+    // or more, which puts them more than kMaxJoinGap apart.
+    const uint64_t starts = cur.word & ~word_before;
+    for (uint64_t t = starts & ((~cur.high & ~word_after1) |
+                                (cur.lead2 & ~word_after2) | cur.lead3);
+         t != 0; t &= t - 1) {
+      const uint32_t at = base + static_cast<uint32_t>(absl::countr_zero(t));
+      const uint32_t len =
+          s[at] < 0x80 ? 1 : s[at] < 0xE0 ? 2 : s[at] < 0xF0 ? 3 : 4;
+      const uint32_t end = at + len;
+      if (end > n || (end < n && IsWordByte(s[end]))) continue;
+      chain = (chain > 0 && at - chain_end <= kMaxJoinGap) ? chain + 1 : 1;
+      chain_end = end;
+      if (chain >= static_cast<int>(kMinJoinedLetters)) return true;
+    }
+    prev_word = cur.word >> 63;
+    prev_letterish = cur.letterish >> 63;
+    cur = next;
+  }
+  return false;
+}
+
 }  // namespace
 
 bool IsMaskChar(char c) {
@@ -77,6 +263,7 @@ bool IsMaskChar(char c) {
 
 std::optional<View> BuildCompactView(const View& source) {
   const absl::string_view text = source.text();
+  if (!MayChange(text)) return std::nullopt;
   const std::vector<Token>& tokens = source.tokens();
   const size_t nt = tokens.size();
   if (nt == 0) return std::nullopt;

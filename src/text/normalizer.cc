@@ -118,7 +118,7 @@ class FoldedBuilder {
         signals_(signals),
         rlo_runs_(rlo_runs) {
     out_.resize(n_);
-    map_.resize(n_);
+    map_.ResizeUninitialized(n_);
   }
 
   absl::StatusOr<View> Build() && {
@@ -171,7 +171,12 @@ class FoldedBuilder {
           const bool separator = (p & kSeparator) != 0;
           out[o] = separator ? ' ' : static_cast<char>(lead);
           out[o + 1] = separator ? ' ' : static_cast<char>(tail);
-          map[o] = map[o + 1] = {i, i + 2};
+          // Not `map[o] = map[o + 1] = ...`: that reloads map[o + 1] as
+          // one 8-byte word right after storing it as two 4-byte halves,
+          // a store-forwarding stall on every Arabic letter.
+          const OriginalRange r{i, i + 2};
+          map[o] = r;
+          map[o + 1] = r;
           o += 2;
           prev = i;
           i += 2;
@@ -221,7 +226,7 @@ class FoldedBuilder {
       rlo_runs_->push_back({static_cast<uint32_t>(rlo_start_), n_});
     }
     out_.resize(o);
-    map_.resize(o);
+    map_.ResizeUninitialized(o);
     return View::FromMap(ViewId::kFolded, std::move(out_), std::move(map_),
                          n_);
   }
@@ -265,7 +270,7 @@ class FoldedBuilder {
     const size_t need = o_ + run_.size() + (n_ - end);
     if (out_.size() < need) {
       out_.resize(need);
-      map_.resize(need);
+      map_.ResizeUninitialized(need);
     }
     const uint32_t base = o_;
     std::memcpy(out_.data() + base, run_.data(), run_.size());
@@ -355,7 +360,7 @@ class FoldedBuilder {
   std::vector<OriginalRange>* const rlo_runs_;
 
   std::string out_;  // sized ahead; o_ bytes are written (during FlushSlow)
-  std::vector<OriginalRange> map_;
+  internal::PodVector<OriginalRange> map_;  // as out_
   uint32_t o_ = 0;
   int64_t rlo_start_ = -1;   // start of the open override run, or -1
   std::string run_;          // ICU's output for one run
@@ -428,7 +433,7 @@ absl::StatusOr<NormalizedText> Normalizer::Normalize(absl::string_view original,
   auto put = [&t](ViewId id, std::optional<View> view, ViewId alias) {
     const int slot = static_cast<int>(id);
     if (view.has_value()) {
-      t.views_[slot] = *std::move(view);
+      t.views_[slot] = std::move(view);
       t.slot_[slot] = static_cast<int8_t>(slot);
     } else {
       t.slot_[slot] = t.slot_[static_cast<int>(alias)];

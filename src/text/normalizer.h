@@ -17,6 +17,7 @@
 
 #include <array>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -37,14 +38,17 @@ class NormalizedText {
   // Precondition: has_view(id). The returned view's id() is `id`, or the id
   // of an earlier view it is identical to.
   const View& view(ViewId id) const {
-    return views_[slot_[static_cast<int>(id)]];
+    return *views_[slot_[static_cast<int>(id)]];
   }
   const TextSignals& signals() const { return signals_; }
 
  private:
   friend class Normalizer;
   absl::string_view original_;
-  std::array<View, kViewCount> views_;
+  // Only the views built are constructed: most comments need three or
+  // four of the six, and each View is a hundred bytes to initialize, move
+  // and destroy.
+  std::array<std::optional<View>, kViewCount> views_;
   // Which entry of views_ holds each view; -1 if not built.
   std::array<int8_t, kViewCount> slot_ = {-1, -1, -1, -1, -1, -1};
   TextSignals signals_;

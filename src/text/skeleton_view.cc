@@ -4,6 +4,7 @@
 #include <unicode/utf8.h>
 
 #include <algorithm>
+#include <cstring>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -228,9 +229,20 @@ std::optional<View> BuildSkeletonView(const View& source,
                                       const std::vector<OriginalRange>& rlo_runs,
                                       TextSignals* signals) {
   const absl::string_view text = source.text();
-  const bool ascii = std::all_of(text.begin(), text.end(), [](char c) {
-    return static_cast<unsigned char>(c) < 0x80;
-  });
+  // Eight bytes at a time: English comments are read to the end here.
+  bool ascii = true;
+  {
+    const char* p = text.data();
+    size_t k = 0;
+    for (; ascii && k + 8 <= text.size(); k += 8) {
+      uint64_t w;
+      std::memcpy(&w, p + k, 8);
+      ascii = (w & 0x8080808080808080u) == 0;
+    }
+    for (; ascii && k < text.size(); ++k) {
+      ascii = static_cast<unsigned char>(p[k]) < 0x80;
+    }
+  }
   std::optional<View> result;
   if (!ascii && !AllWordsAsciiOrArabicLetters(
                     reinterpret_cast<const uint8_t*>(text.data()),

@@ -2,8 +2,16 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
+#include <cstring>
 #include <string>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include "absl/container/inlined_vector.h"
+#include "absl/numeric/bits.h"
 #include "absl/strings/ascii.h"
 
 namespace hakam {
@@ -18,53 +26,66 @@ constexpr std::array<bool, 256> kChunkBytes = [] {
   return t;
 }();
 
-// What the scan for chunks needs to know about a byte, in one lookup.
-enum ByteClass : uint8_t {
-  kChunkByte = 1 << 0,
-  kLetterByte = 1 << 1,
-  kDigitByte = 1 << 2,
-  kSymbolByte = 1 << 3,  // a chunk byte that is not a letter or digit
-  kNonAsciiByte = 1 << 4,
-};
-constexpr std::array<uint8_t, 256> kByteClass = [] {
-  std::array<uint8_t, 256> t{};
-  for (int c = 0; c < 256; ++c) {
-    if (c >= 0x80) {
-      t[c] = kNonAsciiByte;
-    } else if (kChunkBytes[c]) {
-      t[c] = kChunkByte | ((c >= '0' && c <= '9')   ? kDigitByte
-                           : (c | 0x20) >= 'a' && (c | 0x20) <= 'z' ? kLetterByte
-                                                                    : kSymbolByte);
-    }
-  }
-  return t;
-}();
-
-bool IsArabiziDigit(char c) {
-  return c == '2' || c == '3' || c == '5' || c == '6' || c == '7' ||
-         c == '8' || c == '9';
-}
-
 // Words that only Arabizi writers use; one of them makes the comment
 // Arabizi even without digits.
-bool IsArabiziMarkerWord(absl::string_view w) {
-  static constexpr std::array<absl::string_view, 18> kMarkers = {
-      "enta", "inta", "ente", "enti", "inti", "entu", "intu", "wallah",
-      "wallahi", "walla", "yalla", "mesh", "mish", "msh", "shu", "shou",
-      "khalas", "habibi"};
-  // Most words fail on length or first letter, before any compare.
-  if (w.size() < 3 || w.size() > 7) return false;
-  switch (w[0]) {
-    case 'e': case 'i': case 'w': case 'y': case 'm': case 's': case 'k':
-    case 'h':
-      break;
-    default:
-      return false;
+constexpr std::array<absl::string_view, 18> kMarkerWords = {
+    "enta", "inta", "ente", "enti", "inti", "entu", "intu", "wallah",
+    "wallahi", "walla", "yalla", "mesh", "mish", "msh", "shu", "shou",
+    "khalas", "habibi"};
+
+// A word of up to 7 bytes as one integer, first byte lowest. Distinct
+// words have distinct keys: no view holds a NUL byte.
+constexpr uint64_t WordKey(absl::string_view w) {
+  uint64_t key = 0;
+  for (size_t k = 0; k < w.size(); ++k) {
+    key |= uint64_t{static_cast<unsigned char>(w[k])} << (8 * k);
   }
-  for (absl::string_view m : kMarkers) {
-    if (w == m) return true;
+  return key;
+}
+
+// The marker words' keys in a hash table without collisions: every word
+// of a comment is looked up, and one multiply and one compare have none
+// of the branches of comparing strings.
+struct MarkerTable {
+  uint64_t multiplier = 0;
+  std::array<uint64_t, 64> slots{};  // 0: empty (no key is 0)
+  static constexpr uint32_t Slot(uint64_t key, uint64_t multiplier) {
+    return static_cast<uint32_t>((key * multiplier) >> 58);
   }
-  return false;
+};
+constexpr MarkerTable kMarkerTable = [] {
+  uint64_t multiplier = 0x9E3779B97F4A7C15u;
+  for (;;) {
+    MarkerTable t;
+    t.multiplier = multiplier;
+    bool collision = false;
+    for (absl::string_view w : kMarkerWords) {
+      uint64_t& slot = t.slots[MarkerTable::Slot(WordKey(w), multiplier)];
+      collision = collision || slot != 0;
+      slot = WordKey(w);
+    }
+    if (!collision) return t;
+    multiplier = multiplier * 6364136223846793005u + 1442695040888963407u;
+    multiplier |= 1;
+  }
+}();
+
+// Whether text[begin, end) is one of kMarkerWords.
+bool IsArabiziMarkerWord(absl::string_view text, uint32_t begin,
+                         uint32_t end) {
+  const uint32_t len = end - begin;
+  if (len > 7) return false;
+  uint64_t key;
+  if (std::endian::native == std::endian::little &&
+      begin + 8 <= text.size()) {
+    std::memcpy(&key, text.data() + begin, 8);
+    key &= (uint64_t{1} << (8 * len)) - 1;
+  } else {
+    key = WordKey(text.substr(begin, len));
+  }
+  return (len >= 3) &
+         (kMarkerTable.slots[MarkerTable::Slot(key, kMarkerTable.multiplier)] ==
+          key);
 }
 
 // Digits followed by a unit or ordinal suffix ("45s", "3d", "5g", "2nd").
@@ -76,6 +97,101 @@ bool IsNumberWithSuffix(absl::string_view w) {
       "", "s", "d", "k", "g", "m", "h", "x", "th", "st", "nd", "rd", "am", "pm"};
   const absl::string_view suffix = w.substr(i);
   return std::find(kSuffixes.begin(), kSuffixes.end(), suffix) != kSuffixes.end();
+}
+
+// Per 64 bytes of the source view, bit j for byte base + j (none past the
+// end of the text). The chunk scan works on these rather than byte by
+// byte: a byte loop that exits at every word end mispredicts once per word.
+struct ByteBits {
+  uint64_t chunk = 0;   // kChunkBytes
+  uint64_t letter = 0;  // ASCII letter
+  uint64_t digit = 0;
+  uint64_t symbol = 0;  // a chunk byte that is not a letter or digit
+  uint64_t high = 0;    // non-ASCII
+  uint64_t arabizi_digit = 0;  // 2 3 5 6 7 8 9: Arabizi letters
+};
+using BitBlocks = absl::InlinedVector<ByteBits, 16>;
+
+// Bits of the 64 bytes at p.
+ByteBits SimdBits(const uint8_t* p) {
+  ByteBits b;
+#if defined(__SSE2__)
+  // Unsigned byte comparisons are signed ones on bytes ^ 0x80.
+  const __m128i bias = _mm_set1_epi8(static_cast<char>(0x80));
+  auto below = [&](__m128i x, int limit) {  // x < limit, unsigned
+    return _mm_cmplt_epi8(_mm_xor_si128(x, bias),
+                          _mm_set1_epi8(static_cast<char>(limit ^ 0x80)));
+  };
+  auto eq = [](__m128i x, char c) { return _mm_cmpeq_epi8(x, _mm_set1_epi8(c)); };
+  auto bits = [](__m128i m, int k) {
+    return static_cast<uint64_t>(static_cast<uint16_t>(_mm_movemask_epi8(m)))
+           << (16 * k);
+  };
+  for (int k = 0; k < 4; ++k) {
+    const __m128i x =
+        _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
+    // (x | 0x20) - 'a' < 26 holds for no byte >= 0x80.
+    const __m128i letter = below(
+        _mm_sub_epi8(_mm_or_si128(x, _mm_set1_epi8(0x20)), _mm_set1_epi8('a')),
+        26);
+    const __m128i digit = below(_mm_sub_epi8(x, _mm_set1_epi8('0')), 10);
+    // @ $ ! | + '
+    const __m128i symbol = _mm_or_si128(
+        _mm_or_si128(_mm_or_si128(eq(x, '@'), eq(x, '$')),
+                     _mm_or_si128(eq(x, '!'), eq(x, '|'))),
+        _mm_or_si128(eq(x, '+'), eq(x, '\'')));
+    const __m128i not_arabizi =
+        _mm_or_si128(_mm_or_si128(eq(x, '0'), eq(x, '1')), eq(x, '4'));
+    b.letter |= bits(letter, k);
+    b.digit |= bits(digit, k);
+    b.symbol |= bits(symbol, k);
+    b.chunk |= bits(_mm_or_si128(_mm_or_si128(letter, digit), symbol), k);
+    b.high |= bits(_mm_cmplt_epi8(x, _mm_setzero_si128()), k);
+    b.arabizi_digit |= bits(_mm_andnot_si128(not_arabizi, digit), k);
+  }
+#else
+  for (int j = 0; j < 64; ++j) {
+    const uint8_t c = p[j];
+    const uint64_t bit = uint64_t{1} << j;
+    const bool letter = (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+    const bool digit = c >= '0' && c <= '9';
+    if (kChunkBytes[c]) b.chunk |= bit;
+    if (letter) b.letter |= bit;
+    if (digit) b.digit |= bit;
+    if (kChunkBytes[c] && !letter && !digit) b.symbol |= bit;
+    if (c >= 0x80) b.high |= bit;
+    // 2 3 5 6 7 8 9: the digits Arabizi writes letters with.
+    if (digit && c != '0' && c != '1' && c != '4') b.arabizi_digit |= bit;
+  }
+#endif
+  return b;
+}
+
+BitBlocks ComputeBits(const uint8_t* s, uint32_t n) {
+  BitBlocks blocks((n + 63) / 64);
+  uint32_t base = 0;
+  for (; base + 64 <= n; base += 64) blocks[base / 64] = SimdBits(s + base);
+  if (base < n) {
+    // Zero bytes are in no class: the padding sets no bit.
+    uint8_t padded[64] = {};
+    std::memcpy(padded, s + base, n - base);
+    blocks[base / 64] = SimdBits(padded);
+  }
+  return blocks;
+}
+
+// Whether any bit of `field` is set for bytes [begin, end), begin < end.
+inline bool AnyIn(const BitBlocks& blocks, uint64_t ByteBits::*field,
+                  uint32_t begin, uint32_t end) {
+  const uint32_t first = begin / 64, last = (end - 1) / 64;
+  const uint64_t from = ~uint64_t{0} << (begin % 64);
+  const uint64_t to = ~uint64_t{0} >> (63 - (end - 1) % 64);
+  if (first == last) return (blocks[first].*field & from & to) != 0;
+  if (blocks[first].*field & from) return true;
+  for (uint32_t k = first + 1; k < last; ++k) {
+    if (blocks[k].*field) return true;
+  }
+  return (blocks[last].*field & to) != 0;
 }
 
 // A maximal run of chunk bytes: [begin, end) in the source view.
@@ -187,54 +303,81 @@ std::optional<View> BuildTranslitView(const View& source) {
   const absl::string_view text = source.text();
   const uint32_t n = static_cast<uint32_t>(text.size());
   const auto* s = reinterpret_cast<const uint8_t*>(text.data());
-  // Every kept chunk has an ASCII letter; most Arabic comments have none,
-  // and this pass (unlike the chunk scan) vectorizes.
-  uint8_t ascii_letter = 0, high_bits = 0;
-  for (uint32_t k = 0; k < n; ++k) {
-    ascii_letter |= static_cast<uint8_t>((s[k] | 0x20) - 'a') < 26;
-    high_bits |= s[k];
+  const BitBlocks bits = ComputeBits(s, n);
+  uint64_t ascii_letter = 0, high = 0;
+  for (const ByteBits& b : bits) {
+    ascii_letter |= b.letter;
+    high |= b.high;
   }
+  // Every kept chunk has an ASCII letter; most Arabic comments have none.
   if (!ascii_letter) {
-    if (high_bits < 0x80) return std::nullopt;
+    if (!high) return std::nullopt;
     return View::FromMap(ViewId::kTranslit, "", {}, source.original_size());
   }
   std::vector<Chunk> chunks;
-  bool arabizi = false;
-  uint8_t seen = 0;  // ByteClass bits of the bytes outside chunks
-  uint32_t i = 0;
-  while (i < n) {
-    if (!(kByteClass[s[i]] & kChunkByte)) {
-      seen |= kByteClass[s[i]];
-      ++i;
-      continue;
+  {
+    size_t starts = 0;
+    uint64_t carry = 0;
+    for (const ByteBits& b : bits) {
+      starts += absl::popcount(b.chunk & ~((b.chunk << 1) | carry));
+      carry = b.chunk >> 63;
     }
-    Chunk c{i, i};
-    uint8_t classes = 0;
-    while (i < n && (kByteClass[s[i]] & kChunkByte)) classes |= kByteClass[s[i++]];
-    c.has_letter = classes & kLetterByte;
-    c.has_digit = classes & kDigitByte;
-    c.has_symbol = classes & kSymbolByte;
-    c.end = i;
+    chunks.reserve(starts);  // one allocation, not one per doubling
+  }
+  bool arabizi = false;
+  auto add_chunk = [&](uint32_t begin, uint32_t end) {
+    Chunk c{begin, end};
+    if (begin / 64 == (end - 1) / 64) {
+      const ByteBits& block = bits[begin / 64];
+      const uint64_t in = (~uint64_t{0} << (begin % 64)) &
+                          (~uint64_t{0} >> (63 - (end - 1) % 64));
+      c.has_letter = (block.letter & in) != 0;
+      c.has_digit = (block.digit & in) != 0;
+      c.has_symbol = (block.symbol & in) != 0;
+    } else {
+      c.has_letter = AnyIn(bits, &ByteBits::letter, begin, end);
+      c.has_digit = AnyIn(bits, &ByteBits::digit, begin, end);
+      c.has_symbol = AnyIn(bits, &ByteBits::symbol, begin, end);
+    }
     // Trailing symbols ("idiot!", "yes'") are punctuation, not leet.
     while (c.end > c.begin && !absl::ascii_isalnum(
                                   static_cast<unsigned char>(text[c.end - 1])) &&
            text[c.end - 1] != '$') {
       --c.end;
     }
-    if (c.end == c.begin) continue;
-    if (IsNumberWithSuffix(text.substr(c.begin, c.end - c.begin))) {
-      continue;  // 45s, 3d, 5g, 10th: numbers, neither leet nor Arabizi
+    if (c.end == c.begin) return;
+    if (c.has_digit &&
+        IsNumberWithSuffix(text.substr(c.begin, c.end - c.begin))) {
+      return;  // 45s, 3d, 5g, 10th: numbers, neither leet nor Arabizi
     }
     if (c.has_letter) {
-      for (uint32_t k = c.begin; k < c.end; ++k) {
-        if (IsArabiziDigit(text[k])) c.arabizi_digit_in_word = true;
-      }
+      c.arabizi_digit_in_word =
+          c.has_digit && AnyIn(bits, &ByteBits::arabizi_digit, c.begin, c.end);
       arabizi = arabizi || c.arabizi_digit_in_word ||
-                IsArabiziMarkerWord(text.substr(c.begin, c.end - c.begin));
+                IsArabiziMarkerWord(text, c.begin, c.end);
       chunks.push_back(c);
     }
+  };
+  // Chunks start and end where the chunk bits change; text starts outside
+  // a chunk, so the changes alternate start, end, start...
+  uint32_t chunk_begin = 0;
+  uint64_t carry = 0;  // whether the byte before the block is a chunk byte
+  for (uint32_t k = 0; k < bits.size(); ++k) {
+    const uint64_t chunk = bits[k].chunk;
+    uint64_t edges = chunk ^ ((chunk << 1) | carry);
+    carry = chunk >> 63;
+    while (edges != 0) {
+      const uint32_t at = static_cast<uint32_t>(absl::countr_zero(edges));
+      edges &= edges - 1;
+      if ((chunk >> at) & 1) {
+        chunk_begin = 64 * k + at;
+      } else {
+        add_chunk(chunk_begin, 64 * k + at);
+      }
+    }
   }
-  const bool any_non_ascii = (seen & kNonAsciiByte) != 0;
+  if (carry) add_chunk(chunk_begin, n);
+  const bool any_non_ascii = high != 0;
   const bool any_leet = std::any_of(chunks.begin(), chunks.end(), [](const Chunk& c) {
     return c.has_digit || c.has_symbol;
   });
@@ -249,6 +392,11 @@ std::optional<View> BuildTranslitView(const View& source) {
   uint32_t done = 0;
   // Copies source [from, to) but leaves non-ASCII words out.
   auto copy_gap = [&](uint32_t from, uint32_t to) {
+    if (from >= to) return;
+    if (!AnyIn(bits, &ByteBits::high, from, to)) {
+      b.Copy(from, to);
+      return;
+    }
     uint32_t k = from;
     while (k < to) {
       if (s[k] < 0x80) {

@@ -105,7 +105,8 @@ View View::Identity(ViewId id, absl::string_view original) {
   return v;
 }
 
-View View::FromMap(ViewId id, std::string text, std::vector<OriginalRange> map,
+View View::FromMap(ViewId id, std::string text,
+                   internal::PodVector<OriginalRange> map,
                    uint32_t original_size) {
   View v;
   v.id_ = id;
@@ -128,7 +129,7 @@ ViewBuilder::ViewBuilder(ViewId id, const View& source) : source_(source) {
   view_.id_ = id;
   view_.original_size_ = source.original_size_;
   view_.owned_.reserve(source.text().size() + 16);
-  view_.map_.reserve(source.text().size() + 16);
+  view_.map_.Reserve(source.text().size() + 16);
 }
 
 void ViewBuilder::Append(absl::string_view out, uint32_t src_begin,
@@ -137,7 +138,7 @@ void ViewBuilder::Append(absl::string_view out, uint32_t src_begin,
   FlushCopy();
   const OriginalRange r = source_.MapToOriginal(src_begin, src_end);
   view_.owned_.append(out.data(), out.size());
-  view_.map_.insert(view_.map_.end(), out.size(), r);
+  view_.map_.AppendFill(out.size(), r);
 }
 
 void ViewBuilder::Copy(uint32_t src_begin, uint32_t src_end) {
@@ -159,12 +160,11 @@ void ViewBuilder::FlushCopy() {
   view_.owned_.append(text.data() + src_begin, src_end - src_begin);
   if (source_.identity_) {
     for (uint32_t i = src_begin; i < src_end; ++i) {
-      view_.map_.push_back({i, i + 1});
+      view_.map_.PushBack({i, i + 1});
     }
     return;
   }
-  view_.map_.insert(view_.map_.end(), source_.map_.begin() + src_begin,
-                    source_.map_.begin() + src_end);
+  view_.map_.Append(source_.map_.data() + src_begin, src_end - src_begin);
 }
 
 void ViewBuilder::Absorb(uint32_t src_begin, uint32_t src_end) {

@@ -26,11 +26,17 @@
 // a NormalizedText and its views belong to one evaluation.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstdlib>
+#include <cstring>
 #include <string>
-#include "absl/strings/string_view.h"
+#include <type_traits>
+#include <utility>
 #include <vector>
+
+#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
 
@@ -77,6 +83,78 @@ struct Token {
 // Splits `text` into tokens (see Token).
 std::vector<Token> Tokenize(absl::string_view text);
 
+namespace internal {
+
+// A growable array of a trivially copyable type whose new elements are not
+// initialized: a view's offset map is written once per byte right after it
+// is sized, and std::vector would first zero it (about a tenth of building
+// the folded view). malloc'd storage holds implicit-lifetime objects.
+template <typename T>
+class PodVector {
+  static_assert(std::is_trivially_copyable_v<T>);
+
+ public:
+  PodVector() = default;
+  PodVector(const PodVector& other) { Append(other.data_, other.size_); }
+  PodVector(PodVector&& other) noexcept
+      : data_(std::exchange(other.data_, nullptr)),
+        size_(std::exchange(other.size_, 0)),
+        capacity_(std::exchange(other.capacity_, 0)) {}
+  PodVector& operator=(PodVector other) noexcept {
+    std::swap(data_, other.data_);
+    std::swap(size_, other.size_);
+    std::swap(capacity_, other.capacity_);
+    return *this;
+  }
+  ~PodVector() { std::free(data_); }
+
+  T* data() { return data_; }
+  const T* data() const { return data_; }
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  T& operator[](size_t i) { return data_[i]; }
+  const T& operator[](size_t i) const { return data_[i]; }
+
+  void Reserve(size_t n) {
+    if (n <= capacity_) return;
+    void* p = std::realloc(data_, n * sizeof(T));
+    if (p == nullptr) std::abort();  // as operator new would throw
+    data_ = static_cast<T*>(p);
+    capacity_ = n;
+  }
+  // New elements are uninitialized.
+  void ResizeUninitialized(size_t n) {
+    if (n > capacity_) Reserve(n);
+    size_ = n;
+  }
+  void Append(const T* from, size_t n) {
+    if (n == 0) return;
+    Grow(n);
+    std::memcpy(data_ + size_, from, n * sizeof(T));
+    size_ += n;
+  }
+  void AppendFill(size_t n, const T& value) {
+    Grow(n);
+    for (size_t i = 0; i < n; ++i) data_[size_ + i] = value;
+    size_ += n;
+  }
+  void PushBack(const T& value) {
+    Grow(1);
+    data_[size_++] = value;
+  }
+
+ private:
+  void Grow(size_t n) {
+    if (size_ + n > capacity_) Reserve(std::max(size_ + n, 2 * capacity_));
+  }
+
+  T* data_ = nullptr;
+  size_t size_ = 0;
+  size_t capacity_ = 0;
+};
+
+}  // namespace internal
+
 class View {
  public:
   View() = default;
@@ -88,7 +166,8 @@ class View {
   // elsewhere. Precondition: map.size() == text.size(), map monotone and
   // within [0, original_size].
   static View FromMap(ViewId id, std::string text,
-                      std::vector<OriginalRange> map, uint32_t original_size);
+                      internal::PodVector<OriginalRange> map,
+                      uint32_t original_size);
 
   ViewId id() const { return id_; }
   // Size in bytes of the original text the view maps into.
@@ -117,16 +196,16 @@ class View {
   friend class ViewBuilder;
 
   ViewId id_ = ViewId::kRaw;
+  bool identity_ = false;
+  mutable bool tokenized_ = false;
+  uint32_t original_size_ = 0;
   std::string owned_;          // the text, unless identity_
   absl::string_view external_;  // the original text, if identity_
-  bool identity_ = false;
-  uint32_t original_size_ = 0;
   // Per view byte: original byte range. Empty for identity views. One
-  // vector of pairs rather than two vectors: half the allocations, and
-  // composing maps is a single memcpy.
-  std::vector<OriginalRange> map_;
+  // array of pairs rather than two: half the allocations, and composing
+  // maps is a single memcpy.
+  internal::PodVector<OriginalRange> map_;
   mutable std::vector<Token> tokens_;
-  mutable bool tokenized_ = false;
 };
 
 // Builds a view from a source view (which may itself be derived), composing

@@ -177,6 +177,32 @@ TEST_F(NormalizerTest, TranslitReadsLeetAndArabizi) {
             absl::string_view::npos);
 }
 
+TEST_F(NormalizerTest, TranslitTellsArabiziMarkerWordsExactly) {
+  // A marker word alone makes an ASCII comment Arabizi, wherever it stands
+  // (the lookup reads up to 8 bytes past a word's start when the text has
+  // them); its prefixes, extensions and look-alikes do not.
+  for (const char* word :
+       {"enta", "inta", "ente", "enti", "inti", "entu", "intu", "wallah",
+        "wallahi", "walla", "yalla", "mesh", "mish", "msh", "shu", "shou",
+        "khalas", "habibi"}) {
+    for (const std::string& text :
+         {std::string(word), "ok " + std::string(word),
+          std::string(word) + " ok", "ok " + std::string(word) + " and more"}) {
+      NormalizedText t = Normalize(text);
+      EXPECT_EQ(t.view(ViewId::kTranslit).id(), ViewId::kTranslit) << text;
+    }
+  }
+  for (const char* word : {"ent", "entaa", "ment", "shoe", "wallahii", "ms",
+                           "mshh", "shuu", "habib", "yall", "xenta", "a", ""}) {
+    for (const std::string& text :
+         {std::string(word), "ok " + std::string(word),
+          std::string(word) + " ok", "ok " + std::string(word) + " and more"}) {
+      NormalizedText t = Normalize(text);
+      EXPECT_NE(t.view(ViewId::kTranslit).id(), ViewId::kTranslit) << text;
+    }
+  }
+}
+
 TEST_F(NormalizerTest, SignalsCountDigitsInArabicWordsAndChangedLetters) {
   NormalizedText t = Normalize("ك1ب ｆｕｃｋ");
   EXPECT_EQ(t.signals().digits_in_arabic_words, 1u);

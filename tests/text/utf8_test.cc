@@ -1,6 +1,10 @@
 #include "text/utf8.h"
 
 #include <gtest/gtest.h>
+#include <unicode/utf8.h>
+
+#include <string>
+#include <vector>
 
 namespace hakam {
 namespace {
@@ -27,6 +31,48 @@ TEST(Utf8Test, RejectsOverlongSurrogateTruncatedAndTooLarge) {
   EXPECT_EQ(FindInvalidUtf8("\xF4\x90\x80\x80"), 0u);      // > U+10FFFF
   EXPECT_EQ(FindInvalidUtf8("\x80"), 0u);                  // lone continuation
   EXPECT_EQ(FindInvalidUtf8("كلب\xFF"), 6u);
+}
+
+// The first invalid offset as ICU's U8_NEXT finds it, one code point at a
+// time: what FindInvalidUtf8's fast paths must agree with.
+size_t ReferenceFindInvalid(absl::string_view text) {
+  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
+  const int32_t n = static_cast<int32_t>(text.size());
+  int32_t i = 0;
+  while (i < n) {
+    const int32_t start = i;
+    UChar32 c;
+    U8_NEXT(s, i, n, c);
+    if (c < 0) return static_cast<size_t>(start);
+  }
+  return text.size();
+}
+
+TEST(Utf8Test, AgreesWithIcuOnRandomText) {
+  // Mostly ASCII and 2-byte sequences (the fast paths), with longer
+  // sequences and stray bytes at every position relative to 16-byte blocks.
+  const std::vector<std::string> pieces = {
+      "a", " ", "Z", "\x01", "\xD9\x84", "\xD8\xA7", "\xC3\xA9", "\xC2\x80",
+      "\xDF\xBF", "\xE2\x80\x8B", "\xF0\x9F\x98\x80", "\x80", "\xBF", "\xC0\xAF",
+      "\xC1\xBF", "\xC2", "\xD9", "\xE2\x82", "\xED\xA0\x80", "\xF4\x90\x80\x80",
+      "\xF5", "\xFF", "\xFE"};
+  uint64_t state = 42;
+  auto next = [&state]() {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return state >> 33;
+  };
+  for (int round = 0; round < 20000; ++round) {
+    std::string text;
+    const int len = static_cast<int>(next() % 80);
+    const bool clean = next() % 2;  // mostly valid: errors late in the text
+    for (int k = 0; k < len; ++k) {
+      const uint64_t r = next() % 100;
+      const size_t piece = clean && r < 97 ? r % 10 : next() % pieces.size();
+      text += pieces[piece];
+    }
+    ASSERT_EQ(FindInvalidUtf8(text), ReferenceFindInvalid(text))
+        << "round " << round << " " << testing::PrintToString(text);
+  }
 }
 
 TEST(Utf8Test, CodePointOffsetsCountCharactersNotBytes) {
