@@ -8,11 +8,11 @@
 #include <vector>
 
 #if defined(__SSE2__)
-#include <emmintrin.h>
 #endif
 
 #include "absl/container/inlined_vector.h"
 #include "absl/numeric/bits.h"
+#include "text/byte_classes.h"
 #include "text/script.h"
 
 namespace hakam {
@@ -73,27 +73,21 @@ bool IsAsciiLetter(char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
 // Per 64 bytes of text, bit j for byte base + j (bytes past the end of the
 // text have no bit set).
 struct BlockBits {
-  uint64_t word = 0;      // IsWordByte
+  uint64_t word = 0;       // IsWordByte
   uint64_t letterish = 0;  // ASCII letter or non-ASCII: a maskable neighbour
-  uint64_t mask = 0;      // IsMaskChar
+  uint64_t mask = 0;       // IsMaskChar
   uint64_t ascii_letter = 0;
-  uint64_t high = 0;      // >= 0x80
-  uint64_t lead2 = 0;     // 0xC0-0xDF: starts a 2-byte sequence
-  uint64_t lead3 = 0;     // >= 0xE0: starts a 3- or 4-byte sequence
-  uint64_t eq1 = 0;       // byte j == byte j + 1
-  uint64_t eq2 = 0;       // byte j == byte j + 2
+  uint64_t high = 0;   // >= 0x80
+  uint64_t lead2 = 0;  // 0xC0-0xDF: starts a 2-byte sequence
+  uint64_t lead3 = 0;  // >= 0xE0: starts a 3- or 4-byte sequence
+  uint64_t eq1 = 0;    // byte j == byte j + 1
+  uint64_t eq2 = 0;    // byte j == byte j + 2
 };
 
 // Bits of the 64 bytes at p, reading p[0, 66).
 BlockBits SimdBits(const uint8_t* p) {
   BlockBits b;
 #if defined(__SSE2__)
-  // Unsigned byte comparisons are signed ones on bytes ^ 0x80.
-  const __m128i bias = _mm_set1_epi8(static_cast<char>(0x80));
-  auto below = [&](__m128i x, int limit) {  // x < limit, unsigned
-    return _mm_cmplt_epi8(_mm_xor_si128(x, bias),
-                          _mm_set1_epi8(static_cast<char>(limit ^ 0x80)));
-  };
   auto eq = [](__m128i x, char c) {
     return _mm_cmpeq_epi8(x, _mm_set1_epi8(c));
   };
@@ -104,30 +98,26 @@ BlockBits SimdBits(const uint8_t* p) {
   for (int k = 0; k < 4; ++k) {
     const uint8_t* q = p + 16 * k;
     const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q));
-    const __m128i x1 =
-        _mm_loadu_si128(reinterpret_cast<const __m128i*>(q + 1));
-    const __m128i x2 =
-        _mm_loadu_si128(reinterpret_cast<const __m128i*>(q + 2));
+    const __m128i x1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q + 1));
+    const __m128i x2 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q + 2));
     // (x | 0x20) - 'a' < 26 holds for no byte >= 0x80.
-    const __m128i letter = below(
-        _mm_sub_epi8(_mm_or_si128(x, _mm_set1_epi8(0x20)), _mm_set1_epi8('a')),
-        26);
-    const __m128i high = _mm_cmplt_epi8(x, _mm_setzero_si128());
-    const __m128i digit = below(_mm_sub_epi8(x, _mm_set1_epi8('0')), 10);
-    const __m128i marker = _mm_or_si128(
-        eq(x, 0x1a), below(_mm_sub_epi8(x, _mm_set1_epi8(0x1c)), 4));
+    const __m128i letter = internal::AsciiLetterBytes(x);
+    const __m128i high = internal::HighBytes(x);
+    const __m128i digit = internal::AsciiDigitBytes(x);
+    const __m128i marker = internal::MarkerBytes(x);
     const __m128i word =
         _mm_or_si128(_mm_or_si128(letter, digit), _mm_or_si128(marker, high));
     // * ! # % @ $ ? _ ^ ~
     const __m128i mask = _mm_or_si128(
+        _mm_or_si128(_mm_or_si128(eq(x, '!'),
+                                  internal::BytesBelow(
+                                      _mm_sub_epi8(x, _mm_set1_epi8('#')), 3)),
+                     _mm_or_si128(eq(x, '*'), eq(x, '~'))),
         _mm_or_si128(
-            _mm_or_si128(eq(x, '!'),
-                         below(_mm_sub_epi8(x, _mm_set1_epi8('#')), 3)),
-            _mm_or_si128(eq(x, '*'), eq(x, '~'))),
-        _mm_or_si128(below(_mm_sub_epi8(x, _mm_set1_epi8('?')), 2),
-                     below(_mm_sub_epi8(x, _mm_set1_epi8('^')), 2)));
-    const __m128i lead3 = _mm_andnot_si128(below(x, 0xE0), high);
-    const __m128i lead2 = _mm_andnot_si128(below(x, 0xC0), high);
+            internal::BytesBelow(_mm_sub_epi8(x, _mm_set1_epi8('?')), 2),
+            internal::BytesBelow(_mm_sub_epi8(x, _mm_set1_epi8('^')), 2)));
+    const __m128i lead3 = _mm_andnot_si128(internal::BytesBelow(x, 0xE0), high);
+    const __m128i lead2 = _mm_andnot_si128(internal::BytesBelow(x, 0xC0), high);
     b.word |= bits(word, k);
     b.letterish |= bits(_mm_or_si128(letter, high), k);
     b.mask |= bits(mask, k);
@@ -234,8 +224,10 @@ bool MayChange(absl::string_view text) {
                                 (cur.lead2 & ~word_after2) | cur.lead3);
          t != 0; t &= t - 1) {
       const uint32_t at = base + static_cast<uint32_t>(absl::countr_zero(t));
-      const uint32_t len =
-          s[at] < 0x80 ? 1 : s[at] < 0xE0 ? 2 : s[at] < 0xF0 ? 3 : 4;
+      const uint32_t len = s[at] < 0x80   ? 1
+                           : s[at] < 0xE0 ? 2
+                           : s[at] < 0xF0 ? 3
+                                          : 4;
       const uint32_t end = at + len;
       if (end > n || (end < n && IsWordByte(s[end]))) continue;
       chain = (chain > 0 && at - chain_end <= kMaxJoinGap) ? chain + 1 : 1;
@@ -253,8 +245,16 @@ bool MayChange(absl::string_view text) {
 
 bool IsMaskChar(char c) {
   switch (c) {
-    case '*': case '!': case '#': case '%': case '@': case '$': case '?':
-    case '_': case '^': case '~':
+    case '*':
+    case '!':
+    case '#':
+    case '%':
+    case '@':
+    case '$':
+    case '?':
+    case '_':
+    case '^':
+    case '~':
       return true;
     default:
       return false;
@@ -287,7 +287,8 @@ std::optional<View> BuildCompactView(const View& source) {
   };
   // The script of each token made of a single letter, kOther for the rest.
   absl::InlinedVector<Script, 64> single(nt);
-  for (size_t t = 0; t < nt; ++t) single[t] = SingleLetterScript(text, tokens[t]);
+  for (size_t t = 0; t < nt; ++t)
+    single[t] = SingleLetterScript(text, tokens[t]);
   // A single letter, not glued by a mask to a longer word ("t" in "sh!t").
   auto letter_alone = [&](size_t t) {
     return single[t] != Script::kOther &&
@@ -374,8 +375,8 @@ std::optional<View> BuildCompactView(const View& source) {
       U8_NEXT_UNSAFE(s, i, c);
       word.push_back({c, start, static_cast<uint32_t>(i)});
     }
-    const uint32_t gap_end = t + 1 < nt ? tokens[t + 1].begin
-                                        : static_cast<uint32_t>(text.size());
+    const uint32_t gap_end =
+        t + 1 < nt ? tokens[t + 1].begin : static_cast<uint32_t>(text.size());
     switch (t + 1 < nt ? gaps[t] : Gap::kKeep) {
       case Gap::kJoin:
         break;  // the separators vanish; the word goes on

@@ -7,10 +7,10 @@
 #include <cstring>
 
 #if defined(__SSE2__)
-#include <emmintrin.h>
 #endif
 
 #include "absl/container/inlined_vector.h"
+#include "text/byte_classes.h"
 #include "text/script.h"
 
 namespace hakam {
@@ -53,11 +53,20 @@ WordPlan Plan(const absl::InlinedVector<CodePoint, 32>& cps,
   Script base = Script::kOther;
   for (const CodePoint& cp : cps) {
     switch (cp.script) {
-      case Script::kLatin: ++latin; break;
-      case Script::kArabic: arabic += IsArabicLetter(cp.c) ? 1 : 0; break;
-      case Script::kCyrillic: ++cyrillic; break;
-      case Script::kGreek: ++greek; break;
-      case Script::kOther: break;
+      case Script::kLatin:
+        ++latin;
+        break;
+      case Script::kArabic:
+        arabic += IsArabicLetter(cp.c) ? 1 : 0;
+        break;
+      case Script::kCyrillic:
+        ++cyrillic;
+        break;
+      case Script::kGreek:
+        ++greek;
+        break;
+      case Script::kOther:
+        break;
     }
     if (cp.c >= '0' && cp.c <= '9') ++digits;
     if ((cp.script == Script::kCyrillic || cp.script == Script::kGreek) &&
@@ -73,7 +82,8 @@ WordPlan Plan(const absl::InlinedVector<CodePoint, 32>& cps,
     }
     if (!IsMark(cp.c)) base = cp.script;
   }
-  plan.mixed_script = (latin > 0) + (arabic > 0) + (cyrillic > 0) + (greek > 0) >= 2;
+  plan.mixed_script =
+      (latin > 0) + (arabic > 0) + (cyrillic > 0) + (greek > 0) >= 2;
   plan.digits_in_arabic = arabic > 0 && digits > 0;
   const int foreign = cyrillic + greek;
   // Latin with Cyrillic/Greek inside, or a whole word of look-alikes.
@@ -132,35 +142,28 @@ bool AllWordsAsciiOrArabicLetters(const uint8_t* s, size_t n) {
   uint8_t other = 0;
 #if defined(__SSE2__)
   // Sixteen bytes at a time (the compiler does not vectorize the loop
-  // below). Unsigned byte comparisons are signed ones on bytes ^ 0x80.
-  const __m128i bias = _mm_set1_epi8(static_cast<char>(0x80));
-  auto below = [&](__m128i x, int limit) {  // x < limit, unsigned
-    return _mm_cmplt_epi8(_mm_xor_si128(x, bias),
-                          _mm_set1_epi8(static_cast<char>(limit ^ 0x80)));
-  };
+  // below).
   auto ascii_word = [&](__m128i x) {
-    const __m128i letter = below(
-        _mm_sub_epi8(_mm_or_si128(x, _mm_set1_epi8(0x20)), _mm_set1_epi8('a')),
-        26);
-    const __m128i digit = below(_mm_sub_epi8(x, _mm_set1_epi8('0')), 10);
-    const __m128i marker =
-        _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(0x1a)),
-                     below(_mm_sub_epi8(x, _mm_set1_epi8(0x1c)), 4));
+    const __m128i letter = internal::AsciiLetterBytes(x);
+    const __m128i digit = internal::AsciiDigitBytes(x);
+    const __m128i marker = internal::MarkerBytes(x);
     return _mm_or_si128(_mm_or_si128(letter, digit), marker);
   };
   __m128i acc = _mm_setzero_si128();
   for (; i + 17 <= n; i += 16) {
-    const __m128i a =
-        _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i));
+    const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i));
     const __m128i b =
         _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i + 1));
     const __m128i a_high = _mm_cmplt_epi8(a, _mm_setzero_si128());
     const __m128i b_high = _mm_cmplt_epi8(b, _mm_setzero_si128());
-    const __m128i lead = _mm_andnot_si128(below(a, 0xC0), a_high);
+    const __m128i lead =
+        _mm_andnot_si128(internal::BytesBelow(a, 0xC0), a_high);
     const __m128i d8 = _mm_andnot_si128(
-        below(b, 0xA1), _mm_cmpeq_epi8(a, _mm_set1_epi8(static_cast<char>(0xD8))));
+        internal::BytesBelow(b, 0xA1),
+        _mm_cmpeq_epi8(a, _mm_set1_epi8(static_cast<char>(0xD8))));
     const __m128i d9 = _mm_and_si128(
-        below(b, 0x8B), _mm_cmpeq_epi8(a, _mm_set1_epi8(static_cast<char>(0xD9))));
+        internal::BytesBelow(b, 0x8B),
+        _mm_cmpeq_epi8(a, _mm_set1_epi8(static_cast<char>(0xD9))));
     const __m128i bad_lead = _mm_andnot_si128(_mm_or_si128(d8, d9), lead);
     acc = _mm_or_si128(acc, bad_lead);
     acc = _mm_or_si128(acc, _mm_and_si128(a_high, ascii_word(b)));
@@ -224,10 +227,9 @@ View ReverseOverrides(const View& source,
 
 }  // namespace
 
-std::optional<View> BuildSkeletonView(const View& source,
-                                      const ConfusableTable& table,
-                                      const std::vector<OriginalRange>& rlo_runs,
-                                      TextSignals* signals) {
+std::optional<View> BuildSkeletonView(
+    const View& source, const ConfusableTable& table,
+    const std::vector<OriginalRange>& rlo_runs, TextSignals* signals) {
   const absl::string_view text = source.text();
   // Eight bytes at a time: English comments are read to the end here.
   bool ascii = true;
@@ -244,9 +246,9 @@ std::optional<View> BuildSkeletonView(const View& source,
     }
   }
   std::optional<View> result;
-  if (!ascii && !AllWordsAsciiOrArabicLetters(
-                    reinterpret_cast<const uint8_t*>(text.data()),
-                    text.size())) {
+  if (!ascii &&
+      !AllWordsAsciiOrArabicLetters(
+          reinterpret_cast<const uint8_t*>(text.data()), text.size())) {
     const auto* s = reinterpret_cast<const uint8_t*>(text.data());
     // Built on the first word that changes; most comments have none.
     std::optional<ViewBuilder> b;

@@ -7,12 +7,12 @@
 #include <string>
 
 #if defined(__SSE2__)
-#include <emmintrin.h>
 #endif
 
 #include "absl/container/inlined_vector.h"
 #include "absl/numeric/bits.h"
 #include "absl/strings/ascii.h"
+#include "text/byte_classes.h"
 
 namespace hakam {
 namespace {
@@ -22,16 +22,17 @@ constexpr std::array<bool, 256> kChunkBytes = [] {
   std::array<bool, 256> t{};
   for (int c = '0'; c <= '9'; ++c) t[c] = true;
   for (int c = 'a'; c <= 'z'; ++c) t[c] = t[c - 'a' + 'A'] = true;
-  for (char c : {'@', '$', '!', '|', '+', '\''}) t[static_cast<unsigned char>(c)] = true;
+  for (char c : {'@', '$', '!', '|', '+', '\''})
+    t[static_cast<unsigned char>(c)] = true;
   return t;
 }();
 
 // Words that only Arabizi writers use; one of them makes the comment
 // Arabizi even without digits.
 constexpr std::array<absl::string_view, 18> kMarkerWords = {
-    "enta", "inta", "ente", "enti", "inti", "entu", "intu", "wallah",
-    "wallahi", "walla", "yalla", "mesh", "mish", "msh", "shu", "shou",
-    "khalas", "habibi"};
+    "enta", "inta",   "ente",    "enti",  "inti",   "entu",
+    "intu", "wallah", "wallahi", "walla", "yalla",  "mesh",
+    "mish", "msh",    "shu",     "shou",  "khalas", "habibi"};
 
 // A word of up to 7 bytes as one integer, first byte lowest. Distinct
 // words have distinct keys: no view holds a NUL byte.
@@ -71,13 +72,11 @@ constexpr MarkerTable kMarkerTable = [] {
 }();
 
 // Whether text[begin, end) is one of kMarkerWords.
-bool IsArabiziMarkerWord(absl::string_view text, uint32_t begin,
-                         uint32_t end) {
+bool IsArabiziMarkerWord(absl::string_view text, uint32_t begin, uint32_t end) {
   const uint32_t len = end - begin;
   if (len > 7) return false;
   uint64_t key;
-  if (std::endian::native == std::endian::little &&
-      begin + 8 <= text.size()) {
+  if (std::endian::native == std::endian::little && begin + 8 <= text.size()) {
     std::memcpy(&key, text.data() + begin, 8);
     key &= (uint64_t{1} << (8 * len)) - 1;
   } else {
@@ -91,12 +90,15 @@ bool IsArabiziMarkerWord(absl::string_view text, uint32_t begin,
 // Digits followed by a unit or ordinal suffix ("45s", "3d", "5g", "2nd").
 bool IsNumberWithSuffix(absl::string_view w) {
   size_t i = 0;
-  while (i < w.size() && absl::ascii_isdigit(static_cast<unsigned char>(w[i]))) ++i;
+  while (i < w.size() && absl::ascii_isdigit(static_cast<unsigned char>(w[i])))
+    ++i;
   if (i == 0) return false;
   static constexpr std::array<absl::string_view, 14> kSuffixes = {
-      "", "s", "d", "k", "g", "m", "h", "x", "th", "st", "nd", "rd", "am", "pm"};
+      "",  "s",  "d",  "k",  "g",  "m",  "h",
+      "x", "th", "st", "nd", "rd", "am", "pm"};
   const absl::string_view suffix = w.substr(i);
-  return std::find(kSuffixes.begin(), kSuffixes.end(), suffix) != kSuffixes.end();
+  return std::find(kSuffixes.begin(), kSuffixes.end(), suffix) !=
+         kSuffixes.end();
 }
 
 // Per 64 bytes of the source view, bit j for byte base + j (none past the
@@ -106,8 +108,8 @@ struct ByteBits {
   uint64_t chunk = 0;   // kChunkBytes
   uint64_t letter = 0;  // ASCII letter
   uint64_t digit = 0;
-  uint64_t symbol = 0;  // a chunk byte that is not a letter or digit
-  uint64_t high = 0;    // non-ASCII
+  uint64_t symbol = 0;         // a chunk byte that is not a letter or digit
+  uint64_t high = 0;           // non-ASCII
   uint64_t arabizi_digit = 0;  // 2 3 5 6 7 8 9: Arabizi letters
 };
 using BitBlocks = absl::InlinedVector<ByteBits, 16>;
@@ -116,13 +118,9 @@ using BitBlocks = absl::InlinedVector<ByteBits, 16>;
 ByteBits SimdBits(const uint8_t* p) {
   ByteBits b;
 #if defined(__SSE2__)
-  // Unsigned byte comparisons are signed ones on bytes ^ 0x80.
-  const __m128i bias = _mm_set1_epi8(static_cast<char>(0x80));
-  auto below = [&](__m128i x, int limit) {  // x < limit, unsigned
-    return _mm_cmplt_epi8(_mm_xor_si128(x, bias),
-                          _mm_set1_epi8(static_cast<char>(limit ^ 0x80)));
+  auto eq = [](__m128i x, char c) {
+    return _mm_cmpeq_epi8(x, _mm_set1_epi8(c));
   };
-  auto eq = [](__m128i x, char c) { return _mm_cmpeq_epi8(x, _mm_set1_epi8(c)); };
   auto bits = [](__m128i m, int k) {
     return static_cast<uint64_t>(static_cast<uint16_t>(_mm_movemask_epi8(m)))
            << (16 * k);
@@ -131,22 +129,20 @@ ByteBits SimdBits(const uint8_t* p) {
     const __m128i x =
         _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
     // (x | 0x20) - 'a' < 26 holds for no byte >= 0x80.
-    const __m128i letter = below(
-        _mm_sub_epi8(_mm_or_si128(x, _mm_set1_epi8(0x20)), _mm_set1_epi8('a')),
-        26);
-    const __m128i digit = below(_mm_sub_epi8(x, _mm_set1_epi8('0')), 10);
+    const __m128i letter = internal::AsciiLetterBytes(x);
+    const __m128i digit = internal::AsciiDigitBytes(x);
     // @ $ ! | + '
-    const __m128i symbol = _mm_or_si128(
-        _mm_or_si128(_mm_or_si128(eq(x, '@'), eq(x, '$')),
-                     _mm_or_si128(eq(x, '!'), eq(x, '|'))),
-        _mm_or_si128(eq(x, '+'), eq(x, '\'')));
+    const __m128i symbol =
+        _mm_or_si128(_mm_or_si128(_mm_or_si128(eq(x, '@'), eq(x, '$')),
+                                  _mm_or_si128(eq(x, '!'), eq(x, '|'))),
+                     _mm_or_si128(eq(x, '+'), eq(x, '\'')));
     const __m128i not_arabizi =
         _mm_or_si128(_mm_or_si128(eq(x, '0'), eq(x, '1')), eq(x, '4'));
     b.letter |= bits(letter, k);
     b.digit |= bits(digit, k);
     b.symbol |= bits(symbol, k);
     b.chunk |= bits(_mm_or_si128(_mm_or_si128(letter, digit), symbol), k);
-    b.high |= bits(_mm_cmplt_epi8(x, _mm_setzero_si128()), k);
+    b.high |= bits(internal::HighBytes(x), k);
     b.arabizi_digit |= bits(_mm_andnot_si128(not_arabizi, digit), k);
   }
 #else
@@ -214,18 +210,38 @@ std::string Reading(absl::string_view text, const Chunk& c, bool leet) {
     if (leet) {
       absl::string_view out;
       switch (ch) {
-        case '@': case '4': out = "a"; break;
-        case '3': out = "e"; break;
-        case '1': case '|': out = absl::string_view(&kIOrLMarker, 1); break;
+        case '@':
+        case '4':
+          out = "a";
+          break;
+        case '3':
+          out = "e";
+          break;
+        case '1':
+        case '|':
+          out = absl::string_view(&kIOrLMarker, 1);
+          break;
         case '!':
           // Only inside a word: a final "!" is punctuation.
           out = (i + 1 < c.end) ? "i" : "";
           break;
-        case '0': out = "o"; break;
-        case '$': case '5': out = "s"; break;
-        case '7': case '+': out = "t"; break;
-        case '\'': out = " "; break;  // who're, he'll: not leet
-        default: out = absl::string_view(&text[i], 1); break;
+        case '0':
+          out = "o";
+          break;
+        case '$':
+        case '5':
+          out = "s";
+          break;
+        case '7':
+        case '+':
+          out = "t";
+          break;
+        case '\'':
+          out = " ";
+          break;  // who're, he'll: not leet
+        default:
+          out = absl::string_view(&text[i], 1);
+          break;
       }
       result.append(out.data(), out.size());
       ++i;
@@ -236,43 +252,122 @@ std::string Reading(absl::string_view text, const Chunk& c, bool leet) {
     uint32_t len = 1;
     const char pair[3] = {ch, next, 0};
     const absl::string_view p(pair, 2);
-    if (p == "sh" || p == "ch") { out = "ش"; len = 2; }
-    else if (p == "kh" || p == "7'" || p == "5'") { out = "خ"; len = 2; }
-    else if (p == "gh" || p == "3'") { out = "غ"; len = 2; }
-    else if (p == "th") { out = "ث"; len = 2; }
-    else if (p == "dh") { out = "ذ"; len = 2; }
-    else if (p == "9'") { out = "ض"; len = 2; }
-    else if (p == "6'") { out = "ظ"; len = 2; }
-    else {
+    if (p == "sh" || p == "ch") {
+      out = "ش";
+      len = 2;
+    } else if (p == "kh" || p == "7'" || p == "5'") {
+      out = "خ";
+      len = 2;
+    } else if (p == "gh" || p == "3'") {
+      out = "غ";
+      len = 2;
+    } else if (p == "th") {
+      out = "ث";
+      len = 2;
+    } else if (p == "dh") {
+      out = "ذ";
+      len = 2;
+    } else if (p == "9'") {
+      out = "ض";
+      len = 2;
+    } else if (p == "6'") {
+      out = "ظ";
+      len = 2;
+    } else {
       switch (ch) {
-        case 'a': case '@': out = absl::string_view(&kVowelAMarker, 1); break;
-        case 'e': case 'i': out = absl::string_view(&kVowelIMarker, 1); break;
-        case 'o': case 'u': out = absl::string_view(&kVowelUMarker, 1); break;
-        case 'b': case 'p': out = "ب"; break;
-        case 't': out = "ت"; break;
-        case 'j': case 'g': out = "ج"; break;
-        case 'h': out = "ه"; break;
-        case 'd': out = "د"; break;
-        case 'r': out = "ر"; break;
-        case 'z': out = "ز"; break;
-        case 's': case '$': out = "س"; break;
-        case 'f': case 'v': out = "ف"; break;
-        case 'q': case '8': out = "ق"; break;
-        case 'k': case 'c': out = "ك"; break;
-        case 'l': out = "ل"; break;
-        case 'm': out = "م"; break;
-        case 'n': out = "ن"; break;
-        case 'w': out = "و"; break;
-        case 'y': out = "ي"; break;
-        case 'x': out = "كس"; break;
-        case '2': out = "ء"; break;
-        case '3': out = "ع"; break;
-        case '4': out = "غ"; break;
-        case '5': out = "خ"; break;
-        case '6': out = "ط"; break;
-        case '7': out = "ح"; break;
-        case '9': out = "ص"; break;
-        default: out = ""; break;  // 0, 1, symbols
+        case 'a':
+        case '@':
+          out = absl::string_view(&kVowelAMarker, 1);
+          break;
+        case 'e':
+        case 'i':
+          out = absl::string_view(&kVowelIMarker, 1);
+          break;
+        case 'o':
+        case 'u':
+          out = absl::string_view(&kVowelUMarker, 1);
+          break;
+        case 'b':
+        case 'p':
+          out = "ب";
+          break;
+        case 't':
+          out = "ت";
+          break;
+        case 'j':
+        case 'g':
+          out = "ج";
+          break;
+        case 'h':
+          out = "ه";
+          break;
+        case 'd':
+          out = "د";
+          break;
+        case 'r':
+          out = "ر";
+          break;
+        case 'z':
+          out = "ز";
+          break;
+        case 's':
+        case '$':
+          out = "س";
+          break;
+        case 'f':
+        case 'v':
+          out = "ف";
+          break;
+        case 'q':
+        case '8':
+          out = "ق";
+          break;
+        case 'k':
+        case 'c':
+          out = "ك";
+          break;
+        case 'l':
+          out = "ل";
+          break;
+        case 'm':
+          out = "م";
+          break;
+        case 'n':
+          out = "ن";
+          break;
+        case 'w':
+          out = "و";
+          break;
+        case 'y':
+          out = "ي";
+          break;
+        case 'x':
+          out = "كس";
+          break;
+        case '2':
+          out = "ء";
+          break;
+        case '3':
+          out = "ع";
+          break;
+        case '4':
+          out = "غ";
+          break;
+        case '5':
+          out = "خ";
+          break;
+        case '6':
+          out = "ط";
+          break;
+        case '7':
+          out = "ح";
+          break;
+        case '9':
+          out = "ص";
+          break;
+        default:
+          out = "";
+          break;  // 0, 1, symbols
       }
     }
     // Doubled letters and long vowels are written once (Arabic has no
@@ -340,8 +435,8 @@ std::optional<View> BuildTranslitView(const View& source) {
       c.has_symbol = AnyIn(bits, &ByteBits::symbol, begin, end);
     }
     // Trailing symbols ("idiot!", "yes'") are punctuation, not leet.
-    while (c.end > c.begin && !absl::ascii_isalnum(
-                                  static_cast<unsigned char>(text[c.end - 1])) &&
+    while (c.end > c.begin &&
+           !absl::ascii_isalnum(static_cast<unsigned char>(text[c.end - 1])) &&
            text[c.end - 1] != '$') {
       --c.end;
     }
@@ -378,9 +473,9 @@ std::optional<View> BuildTranslitView(const View& source) {
   }
   if (carry) add_chunk(chunk_begin, n);
   const bool any_non_ascii = high != 0;
-  const bool any_leet = std::any_of(chunks.begin(), chunks.end(), [](const Chunk& c) {
-    return c.has_digit || c.has_symbol;
-  });
+  const bool any_leet =
+      std::any_of(chunks.begin(), chunks.end(),
+                  [](const Chunk& c) { return c.has_digit || c.has_symbol; });
   if (!any_non_ascii && !any_leet && !arabizi) return std::nullopt;
   if (chunks.empty()) {
     // Nothing written in Latin letters: an empty view, so Arabizi spellings
@@ -417,9 +512,10 @@ std::optional<View> BuildTranslitView(const View& source) {
     // Every byte of a reading maps to the whole word: the two readings
     // of one word cannot each map to their own letters and stay in order.
     if (arabizi) {
-      std::string both = c.has_digit || c.has_symbol
-                             ? Reading(text, c, /*leet=*/true)
-                             : std::string(text.substr(c.begin, c.end - c.begin));
+      std::string both =
+          c.has_digit || c.has_symbol
+              ? Reading(text, c, /*leet=*/true)
+              : std::string(text.substr(c.begin, c.end - c.begin));
       both += ' ';
       both += Reading(text, c, /*leet=*/false);
       b.Append(both, c.begin, c.end);

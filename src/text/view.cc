@@ -4,9 +4,9 @@
 
 #include "absl/numeric/bits.h"
 #include "absl/strings/str_cat.h"
+#include "text/byte_classes.h"
 
 #if defined(__SSE2__)
-#include <emmintrin.h>
 #endif
 
 namespace hakam {
@@ -39,27 +39,12 @@ uint64_t WordByteMask(const uint8_t* s, uint32_t len) {
   uint64_t mask = 0;
   uint32_t j = 0;
 #if defined(__SSE2__)
-  // Unsigned byte comparisons are signed ones on bytes ^ 0x80.
-  const __m128i bias = _mm_set1_epi8(static_cast<char>(0x80));
-  auto below = [&](__m128i x, int limit) {  // x < limit, unsigned
-    return _mm_cmplt_epi8(_mm_xor_si128(x, bias),
-                          _mm_set1_epi8(static_cast<char>(limit ^ 0x80)));
-  };
   for (; j + 16 <= len; j += 16) {
     const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + j));
-    const __m128i letter = below(
-        _mm_sub_epi8(_mm_or_si128(x, _mm_set1_epi8(0x20)), _mm_set1_epi8('a')),
-        26);
-    const __m128i digit = below(_mm_sub_epi8(x, _mm_set1_epi8('0')), 10);
-    const __m128i marker =
-        _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(0x1a)),
-                     below(_mm_sub_epi8(x, _mm_set1_epi8(0x1c)), 4));
-    const __m128i high = _mm_cmplt_epi8(x, _mm_setzero_si128());
-    const __m128i word = _mm_or_si128(_mm_or_si128(letter, digit),
-                                      _mm_or_si128(marker, high));
-    mask |= static_cast<uint64_t>(
-                static_cast<uint16_t>(_mm_movemask_epi8(word)))
-            << j;
+    const __m128i word = internal::WordBytes(x);
+    mask |=
+        static_cast<uint64_t>(static_cast<uint16_t>(_mm_movemask_epi8(word)))
+        << j;
   }
 #endif
   for (; j < len; ++j) mask |= static_cast<uint64_t>(IsWordByte(s[j])) << j;
@@ -84,7 +69,8 @@ std::vector<Token> Tokenize(absl::string_view text) {
     uint64_t edges = words ^ ((words << 1) | carry);
     carry = words >> 63;
     while (edges != 0) {
-      const uint32_t at = base + static_cast<uint32_t>(absl::countr_zero(edges));
+      const uint32_t at =
+          base + static_cast<uint32_t>(absl::countr_zero(edges));
       edges &= edges - 1;
       if ((words >> (at - base)) & 1) {
         tokens.push_back({at, n});
@@ -119,7 +105,8 @@ View View::FromMap(ViewId id, std::string text,
 OriginalRange View::MapToOriginal(uint32_t begin, uint32_t end) const {
   if (identity_) return {begin, end};
   if (begin >= end) {
-    const uint32_t at = begin < map_.size() ? map_[begin].begin : original_size_;
+    const uint32_t at =
+        begin < map_.size() ? map_[begin].begin : original_size_;
     return {at, at};
   }
   return {map_[begin].begin, map_[end - 1].end};

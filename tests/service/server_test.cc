@@ -174,49 +174,73 @@ class HeldAuditStore : public AuditStore {
   std::vector<DoneCallback> held_ ABSL_GUARDED_BY(mu_);
 };
 
-TEST(ServerLimitsTest, CallsBeyondMaxInFlightFailFastAndServiceResumes) {
-  DiagnosticSink sink;
-  auto engine = Engine::Create(
-      std::make_unique<DirectoryRuleSource>(HAKAM_SOURCE_DIR "/rules"),
-      EngineOptions(), sink);
-  ASSERT_TRUE(engine.ok()) << sink.ToString();
-  HeldAuditStore audit;
-  ServerOptions options;
-  options.listen_address = "127.0.0.1:0";
-  options.max_in_flight = 2;
-  auto server = Server::Start(options, **engine, audit);
-  ASSERT_TRUE(server.ok()) << server.status();
-  auto stub = hakam::v1::Moderation::NewStub(grpc::CreateChannel(
-      "127.0.0.1:" + std::to_string((*server)->port()),
-      grpc::InsecureChannelCredentials()));
-  hakam::v1::ModerateRequest request;
-  request.mutable_comment()->set_text("hello");
+// A server with the shipped rules, `audit` and the limits in `options`.
+class ServerLimitsTest : public ::testing::Test {
+ protected:
+  void Start(ServerOptions options) {
+    DiagnosticSink sink;
+    auto engine = Engine::Create(
+        std::make_unique<DirectoryRuleSource>(HAKAM_SOURCE_DIR "/rules"),
+        EngineOptions(), sink);
+    ASSERT_TRUE(engine.ok()) << sink.ToString();
+    engine_ = *std::move(engine);
+    options.listen_address = "127.0.0.1:0";
+    auto server = Server::Start(options, *engine_, audit_);
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+    stub_ = hakam::v1::Moderation::NewStub(grpc::CreateChannel(
+        "127.0.0.1:" + std::to_string(server_->port()),
+        grpc::InsecureChannelCredentials()));
+    request_.mutable_comment()->set_text("hello");
+  }
+  void TearDown() override {
+    if (server_ != nullptr) server_->Shutdown(absl::Seconds(5));
+  }
 
-  // Two calls in flight, held by the audit store.
+  // One asynchronous Moderate call.
   struct Call {
     grpc::ClientContext context;
     hakam::v1::ModerateResponse response;
     grpc::Status status;
     absl::Notification done;
   };
+  void StartCall(Call& c) {
+    stub_->async()->Moderate(&c.context, &request_, &c.response,
+                             [&c](grpc::Status s) {
+                               c.status = std::move(s);
+                               c.done.Notify();
+                             });
+  }
+  // Waits (liveness, generous bound) until `n` appends are held.
+  void AwaitHeld(int n) {
+    for (int i = 0; i < 500 && audit_.held() < n; ++i) {
+      absl::SleepFor(absl::Milliseconds(10));
+    }
+  }
+
+  HeldAuditStore audit_;
+  std::unique_ptr<Engine> engine_;
+  std::unique_ptr<Server> server_;
+  std::unique_ptr<hakam::v1::Moderation::Stub> stub_;
+  hakam::v1::ModerateRequest request_;
+};
+
+TEST_F(ServerLimitsTest, CallsBeyondMaxInFlightFailFastAndServiceResumes) {
+  ServerOptions options;
+  options.max_in_flight = 2;
+  Start(options);
+
+  // Two calls in flight, held by the audit store.
   Call held[2];
-  for (Call& c : held) {
-    stub->async()->Moderate(&c.context, &request, &c.response,
-                            [&c](grpc::Status s) {
-                              c.status = std::move(s);
-                              c.done.Notify();
-                            });
-  }
-  for (int i = 0; i < 500 && audit.held() < 2; ++i) {
-    absl::SleepFor(absl::Milliseconds(10));
-  }
-  ASSERT_EQ(audit.held(), 2);
+  for (Call& c : held) StartCall(c);
+  AwaitHeld(2);
+  ASSERT_EQ(audit_.held(), 2);
 
   // A third is refused at once, with a message that says why.
   {
     grpc::ClientContext context;
     hakam::v1::ModerateResponse response;
-    const grpc::Status s = stub->Moderate(&context, request, &response);
+    const grpc::Status s = stub_->Moderate(&context, request_, &response);
     EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
     EXPECT_THAT(s.error_message(), HasSubstr("2 requests in flight"));
     EXPECT_FALSE(response.has_decision());
@@ -224,77 +248,42 @@ TEST(ServerLimitsTest, CallsBeyondMaxInFlightFailFastAndServiceResumes) {
 
   // Once the audit store commits, the held calls succeed and the slots
   // are free again.
-  audit.Release();
+  audit_.Release();
   for (Call& c : held) {
     c.done.WaitForNotification();
     EXPECT_TRUE(c.status.ok()) << c.status.error_message();
     EXPECT_TRUE(c.response.has_decision());
   }
   Call after;
-  stub->async()->Moderate(&after.context, &request, &after.response,
-                          [&after](grpc::Status s) {
-                            after.status = std::move(s);
-                            after.done.Notify();
-                          });
-  for (int i = 0; i < 500 && audit.held() < 1; ++i) {
-    absl::SleepFor(absl::Milliseconds(10));
-  }
-  audit.Release();
+  StartCall(after);
+  AwaitHeld(1);
+  audit_.Release();
   after.done.WaitForNotification();
   EXPECT_TRUE(after.status.ok()) << after.status.error_message();
-  (*server)->Shutdown(absl::Seconds(5));
 }
 
-TEST(ServerLimitsTest, EachConnectionHasAtMostMaxConcurrentStreamsOpen) {
-  DiagnosticSink sink;
-  auto engine = Engine::Create(
-      std::make_unique<DirectoryRuleSource>(HAKAM_SOURCE_DIR "/rules"),
-      EngineOptions(), sink);
-  ASSERT_TRUE(engine.ok()) << sink.ToString();
-  HeldAuditStore audit;
+TEST_F(ServerLimitsTest, EachConnectionHasAtMostMaxConcurrentStreamsOpen) {
   ServerOptions options;
-  options.listen_address = "127.0.0.1:0";
   options.max_concurrent_streams = 2;
-  auto server = Server::Start(options, **engine, audit);
-  ASSERT_TRUE(server.ok()) << server.status();
-  auto stub = hakam::v1::Moderation::NewStub(grpc::CreateChannel(
-      "127.0.0.1:" + std::to_string((*server)->port()),
-      grpc::InsecureChannelCredentials()));
-  hakam::v1::ModerateRequest request;
-  request.mutable_comment()->set_text("hello");
-  struct Call {
-    grpc::ClientContext context;
-    hakam::v1::ModerateResponse response;
-    grpc::Status status;
-    absl::Notification done;
-  };
+  Start(options);
   constexpr int kCalls = 5;
   Call calls[kCalls];
-  for (Call& c : calls) {
-    stub->async()->Moderate(&c.context, &request, &c.response,
-                            [&c](grpc::Status s) {
-                              c.status = std::move(s);
-                              c.done.Notify();
-                            });
-  }
+  for (Call& c : calls) StartCall(c);
   // Two calls reach the server; the other three wait in the client (not
   // refused: they are not even sent).
-  for (int i = 0; i < 500 && audit.held() < 2; ++i) {
-    absl::SleepFor(absl::Milliseconds(10));
-  }
+  AwaitHeld(2);
   absl::SleepFor(absl::Milliseconds(300));
-  EXPECT_EQ(audit.held(), 2);
+  EXPECT_EQ(audit_.held(), 2);
   // As held calls complete, the waiting ones go through; all succeed.
   int completed = 0;
   for (int round = 0; round < 2000 && completed < kCalls; ++round) {
-    audit.Release();
+    audit_.Release();
     absl::SleepFor(absl::Milliseconds(5));
     completed = 0;
     for (Call& c : calls) completed += c.done.HasBeenNotified();
   }
   ASSERT_EQ(completed, kCalls);
   for (Call& c : calls) EXPECT_TRUE(c.status.ok()) << c.status.error_message();
-  (*server)->Shutdown(absl::Seconds(5));
 }
 
 TEST_F(ServerTest, HealthServiceReportsServing) {
