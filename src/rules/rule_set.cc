@@ -6,8 +6,8 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
-#include "absl/strings/str_cat.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "rules/word_index.h"
 #include "rules/word_regex.h"
@@ -66,8 +66,8 @@ ViewMask DefaultViews(bool is_words) {
 // (?:^|B)(w1|w2|...)(?:B|$): the words between boundaries, in group 1.
 std::string BoundedAlternation(const std::vector<std::string>& alternatives) {
   return absl::StrCat("(?:^|", kWordBoundaryClass, ")(",
-                      absl::StrJoin(alternatives, "|"), ")(?:",
-                      kWordBoundaryClass, "|$)");
+                      absl::StrJoin(alternatives, "|"),
+                      ")(?:", kWordBoundaryClass, "|$)");
 }
 
 // The distinct non-empty regexes of `words` in `view`.
@@ -153,10 +153,10 @@ void RuleSet::ResolveComposites(const std::vector<RuleSpec>& specs,
       if (absl::StartsWith(operand, "category:")) {
         o.category = operand.substr(9);
         if (!categories.contains(o.category)) {
-          sink.Error(spec.composite->where,
-                     absl::StrCat("no plain rule has category \"", o.category,
-                                  "\""),
-                     spec.id);
+          sink.Error(
+              spec.composite->where,
+              absl::StrCat("no plain rule has category \"", o.category, "\""),
+              spec.id);
           continue;
         }
       } else {
@@ -188,8 +188,8 @@ const RE2& RuleSet::Regexp(const Slot& slot) {
   if (re != nullptr) return *re;
   // Another thread may compile the same regex meanwhile; the first to
   // publish wins and the other copy is dropped.
-  auto fresh = std::make_unique<RE2>(
-      slot.regex, MatchOptions(RE2::Options().max_mem()));
+  auto fresh =
+      std::make_unique<RE2>(slot.regex, MatchOptions(RE2::Options().max_mem()));
   if (slot.re.compare_exchange_strong(re, fresh.get(),
                                       std::memory_order_acq_rel)) {
     return *fresh.release();
@@ -236,8 +236,8 @@ absl::StatusOr<std::unique_ptr<const RuleSet>> RuleSet::Compile(
     rule.mode = spec.mode;
     if (spec.composite) {
       // Operands are resolved once every rule is known.
-      rule.composite = Composite{spec.composite->kind, spec.composite->at_least,
-                                 {}};
+      rule.composite =
+          Composite{spec.composite->kind, spec.composite->at_least, {}};
       set->composites_.push_back(static_cast<int>(set->rules_.size()));
       set->rules_.push_back(std::move(rule));
       continue;
@@ -306,35 +306,26 @@ absl::StatusOr<std::unique_ptr<const RuleSet>> RuleSet::Compile(
       // (measured: at most 0.6 instructions per byte, shipped and
       // synthetic rules), so only a regex longer than the budget is
       // compiled now, to check it. Patterns are compiled now.
-      if (rule.is_words &&
-          static_cast<int64_t>(regex.size()) <= options.max_program_size) {
-        auto slot = std::make_unique<Slot>();
-        slot->rule = rule_index;
-        slot->has_group = true;
-        slot->exception = std::move(exception);
-        for (const NormalizedText& word : *rendered_words) {
-          matcher->words.Add(word, spec.clitics, slot_index);
+      std::unique_ptr<RE2> re;
+      if (!rule.is_words ||
+          static_cast<int64_t>(regex.size()) > options.max_program_size) {
+        re = std::make_unique<RE2>(regex, rule_options);
+        if (!re->ok()) {
+          sink.Error(spec.where, absl::StrCat("bad RE2 pattern: ", re->error()),
+                     spec.id);
+          rule_ok = false;
+          break;
         }
-        slot->regex = std::move(regex);
-        matcher->slots.push_back(std::move(slot));
-        continue;
-      }
-      auto re = std::make_unique<RE2>(regex, rule_options);
-      if (!re->ok()) {
-        sink.Error(spec.where, absl::StrCat("bad RE2 pattern: ", re->error()),
-                   spec.id);
-        rule_ok = false;
-        break;
-      }
-      if (re->ProgramSize() > options.max_program_size) {
-        sink.Error(spec.where,
-                   absl::StrCat("pattern compiles to ", re->ProgramSize(),
-                                " instructions in view ", ViewName(view),
-                                ", over the budget of ",
-                                options.max_program_size),
-                   spec.id);
-        rule_ok = false;
-        break;
+        if (re->ProgramSize() > options.max_program_size) {
+          sink.Error(
+              spec.where,
+              absl::StrCat("pattern compiles to ", re->ProgramSize(),
+                           " instructions in view ", ViewName(view),
+                           ", over the budget of ", options.max_program_size),
+              spec.id);
+          rule_ok = false;
+          break;
+        }
       }
       auto slot = std::make_unique<Slot>();
       slot->rule = rule_index;
@@ -387,19 +378,18 @@ absl::StatusOr<std::unique_ptr<const RuleSet>> RuleSet::Compile(
     matcher->patterns.clear();
     matcher->patterns.shrink_to_fit();
     if (!matcher->set->Compile()) {
-      sink.Error({}, absl::StrCat("the ", ViewName(static_cast<ViewId>(v)),
-                                  " view's patterns (",
-                                  matcher->set_slots.size(), " rules, ",
-                                  matcher->program_size,
-                                  " RE2 instructions) do not compile into one "
-                                  "RE2::Set within its memory budget of ",
-                                  budget, " bytes"));
+      sink.Error({},
+                 absl::StrCat("the ", ViewName(static_cast<ViewId>(v)),
+                              " view's patterns (", matcher->set_slots.size(),
+                              " rules, ", matcher->program_size,
+                              " RE2 instructions) do not compile into one "
+                              "RE2::Set within its memory budget of ",
+                              budget, " bytes"));
     }
   }
   if (sink.error_count() > errors_before) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(sink.error_count() - errors_before,
-                     " error(s) compiling rules"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        sink.error_count() - errors_before, " error(s) compiling rules"));
   }
   return std::unique_ptr<const RuleSet>(std::move(set));
 }

@@ -9,6 +9,8 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 
+#include <cstdint>
+
 namespace hakam::internal {
 
 // Lanes where the byte, read unsigned, is below `limit` (0..255). SSE2 only
@@ -40,6 +42,16 @@ inline __m128i MarkerBytes(__m128i x) {
 // Bytes >= 0x80 (any byte of a non-ASCII code point).
 inline __m128i HighBytes(__m128i x) {
   return _mm_cmplt_epi8(x, _mm_setzero_si128());
+}
+
+inline __m128i BytesEqual(__m128i x, char c) {
+  return _mm_cmpeq_epi8(x, _mm_set1_epi8(c));
+}
+
+// The lanes of `m` as bits 16k..16k+15 of a 64-bit block mask (k < 4).
+inline uint64_t LaneBits(__m128i m, int k) {
+  return static_cast<uint64_t>(static_cast<uint16_t>(_mm_movemask_epi8(m)))
+         << (16 * k);
 }
 
 // Word bytes, as IsWordByte (view.h) tells them.

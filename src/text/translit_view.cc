@@ -118,13 +118,8 @@ using BitBlocks = absl::InlinedVector<ByteBits, 16>;
 ByteBits SimdBits(const uint8_t* p) {
   ByteBits b;
 #if defined(__SSE2__)
-  auto eq = [](__m128i x, char c) {
-    return _mm_cmpeq_epi8(x, _mm_set1_epi8(c));
-  };
-  auto bits = [](__m128i m, int k) {
-    return static_cast<uint64_t>(static_cast<uint16_t>(_mm_movemask_epi8(m)))
-           << (16 * k);
-  };
+  constexpr auto eq = internal::BytesEqual;
+  constexpr auto bits = internal::LaneBits;
   for (int k = 0; k < 4; ++k) {
     const __m128i x =
         _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
