@@ -1,5 +1,6 @@
 #include "load_generator.h"
 
+#include <grpcpp/grpcpp.h>
 #include <sys/prctl.h>
 
 #include <array>
@@ -8,8 +9,6 @@
 #include <cmath>
 #include <memory>
 #include <thread>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -32,14 +31,25 @@ constexpr int kNotSent = 18;
 constexpr int kErrorSlots = 19;
 
 const char* CodeName(int code) {
-  static const char* const kNames[kErrorSlots] = {
-      "OK",          "CANCELLED",        "UNKNOWN",
-      "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND",
-      "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED",
-      "FAILED_PRECONDITION", "ABORTED",     "OUT_OF_RANGE",
-      "UNIMPLEMENTED", "INTERNAL",         "UNAVAILABLE",
-      "DATA_LOSS",   "UNAUTHENTICATED",  "BAD_RESPONSE",
-      "NOT_SENT"};
+  static const char* const kNames[kErrorSlots] = {"OK",
+                                                  "CANCELLED",
+                                                  "UNKNOWN",
+                                                  "INVALID_ARGUMENT",
+                                                  "DEADLINE_EXCEEDED",
+                                                  "NOT_FOUND",
+                                                  "ALREADY_EXISTS",
+                                                  "PERMISSION_DENIED",
+                                                  "RESOURCE_EXHAUSTED",
+                                                  "FAILED_PRECONDITION",
+                                                  "ABORTED",
+                                                  "OUT_OF_RANGE",
+                                                  "UNIMPLEMENTED",
+                                                  "INTERNAL",
+                                                  "UNAVAILABLE",
+                                                  "DATA_LOSS",
+                                                  "UNAUTHENTICATED",
+                                                  "BAD_RESPONSE",
+                                                  "NOT_SENT"};
   return code >= 0 && code < kErrorSlots ? kNames[code] : "UNKNOWN";
 }
 
@@ -98,8 +108,8 @@ class Runner {
         state = channels_[i]->GetState(true);
       }
       if (state != GRPC_CHANNEL_READY) {
-        static const char* const kStates[] = {
-            "IDLE", "CONNECTING", "READY", "TRANSIENT_FAILURE", "SHUTDOWN"};
+        static const char* const kStates[] = {"IDLE", "CONNECTING", "READY",
+                                              "TRANSIENT_FAILURE", "SHUTDOWN"};
         const int s = static_cast<int>(state);
         std::fprintf(stderr,
                      "hakam-load: channel %d to %s is not ready (%s); "
@@ -183,6 +193,7 @@ class Runner {
  private:
   struct Call {
     grpc::ClientContext context;
+    hakam::v1::ModerateRequest request;
     hakam::v1::ModerateResponse moderate;
     grpc::health::v1::HealthCheckResponse health;
     int64_t scheduled_ns = 0;
@@ -200,9 +211,13 @@ class Runner {
     auto done = [this, call](grpc::Status status) { Done(call, status); };
     if (options_.rpc == LoadRpc::kModerate) {
       const uint64_t i = next_request_.fetch_add(1, std::memory_order_relaxed);
+      // Every call is a new comment with the next id, as a site's posting
+      // path sends them: the corpus text repeats, the comment never does.
+      call->request = requests_[i % requests_.size()];
+      call->request.mutable_comment()->set_comment_id(
+          absl::StrFormat("%s%012d", call->request.comment().comment_id(), i));
       moderation_[connection]->async()->Moderate(
-          &call->context, &requests_[i % requests_.size()], &call->moderate,
-          std::move(done));
+          &call->context, &call->request, &call->moderate, std::move(done));
     } else {
       health_[connection]->async()->Check(&call->context, &health_request_,
                                           &call->health, std::move(done));
@@ -291,7 +306,8 @@ std::string LoadReport::ToText() const {
                         Millis(p50_ns), Millis(p90_ns), Millis(p99_ns),
                         Millis(p999_ns), Millis(max_ns));
   if (open_loop) {
-    absl::StrAppendFormat(&out, "  send lag   p99 %s (client behind schedule)\n",
+    absl::StrAppendFormat(&out,
+                          "  send lag   p99 %s (client behind schedule)\n",
                           Millis(send_lag_p99_ns));
   }
   if (errors_by_code.empty()) {

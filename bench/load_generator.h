@@ -114,7 +114,10 @@ struct LoadReport {
 };
 
 // Runs the load. `requests` are the Moderate payloads, used round-robin
-// (ignored for Health/Check); must not be empty for Moderate. Returns
+// (ignored for Health/Check); must not be empty for Moderate. Each call's
+// comment_id is the payload's comment_id followed by the call's sequence
+// number in 12 digits, so every call is a distinct comment and ids
+// increase as a site's do. Returns
 // INVALID_ARGUMENT for bad options (a non-loopback target, zero
 // connections, ...); a run whose calls all fail is still OK, and its
 // report counts the failures.

@@ -72,7 +72,8 @@ int main(int argc, char** argv) {
   std::vector<hakam::v1::ModerateRequest> requests(corpus.texts.size());
   for (size_t i = 0; i < requests.size(); ++i) {
     hakam::v1::Comment* c = requests[i].mutable_comment();
-    c->set_comment_id(absl::StrFormat("load-%d", i));
+    // The runner appends a per-call sequence number to this prefix.
+    c->set_comment_id("load-");
     c->set_site(absl::GetFlag(FLAGS_site));
     std::string text = corpus.texts[i];
     // 0xFF never occurs in UTF-8.

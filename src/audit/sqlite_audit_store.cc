@@ -14,7 +14,10 @@ namespace {
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS decisions (
-  seq              INTEGER PRIMARY KEY AUTOINCREMENT,
+  -- No AUTOINCREMENT: rows are never deleted (see the triggers), so the
+  -- rowid never repeats anyway, and AUTOINCREMENT would write one more
+  -- page (sqlite_sequence) in every commit.
+  seq              INTEGER PRIMARY KEY,
   decision_id      TEXT NOT NULL UNIQUE,
   decided_at_us    INTEGER NOT NULL,
   comment_id       TEXT NOT NULL,

@@ -185,6 +185,29 @@ TEST(SqliteAuditStoreTest, TheTrailIsAppendOnly) {
   sqlite3_close(db);
 }
 
+// seq is the append order: dense from 1, and it continues after a restart
+// (the table has no AUTOINCREMENT; rows are never deleted, so the rowid
+// cannot repeat).
+TEST(SqliteAuditStoreTest, SeqIsTheAppendOrderAcrossReopens) {
+  const std::string path = TempDb("seq.db");
+  SqliteAuditStoreOptions o;
+  o.path = path;
+  o.full_sync = false;
+  for (int round = 0; round < 2; ++round) {
+    auto store = SqliteAuditStore::Open(o);
+    ASSERT_TRUE(store.ok()) << store.status();
+    for (int i = 0; i < 50; ++i) {
+      ASSERT_TRUE((*store)->AppendAndWait(Record(round * 50 + i)).ok());
+    }
+  }
+  EXPECT_EQ(Query(path,
+                  "SELECT min(seq) || ' ' || max(seq) || ' ' || "
+                  "count(DISTINCT seq) FROM decisions"),
+            "1 100 100");
+  EXPECT_EQ(Query(path, "SELECT decision_id FROM decisions WHERE seq = 51"),
+            "d50");
+}
+
 TEST(SqliteAuditStoreTest, DuplicateDecisionIdFailsTheAppendVisibly) {
   const std::string path = TempDb("d.db");
   SqliteAuditStoreOptions o;
