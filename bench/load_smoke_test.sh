@@ -5,10 +5,14 @@
 #   2. open loop at a low rate: some OK calls, zero errors;
 #   3. a third of the requests invalid UTF-8: INVALID_ARGUMENT counted as
 #      errors, the rest OK, and ok + errors is every measured call;
-#   4. a closed port: every call an UNAVAILABLE error, none OK.
+#   4. a closed port: every call an UNAVAILABLE error, none OK;
+#   5. hakam-bench-server (hakamd without an audit store, for bench/run):
+#      Moderate answers with zero errors, and a non-loopback --listen is
+#      refused.
 set -euo pipefail
 hakamd=$1
 load=$2
+bench_server=$3
 work=$(mktemp -d)
 pid=
 trap '[ -n "$pid" ] && kill $pid 2>/dev/null; rm -rf "$work"' EXIT
@@ -77,6 +81,28 @@ line=$(result "$out")
 # A non-loopback target is refused.
 if "$load" --target=192.0.2.1:1 --duration=1s 2> "$work/err"; then
   fail "non-loopback target accepted"
+fi
+grep -q loopback "$work/err"
+
+"$bench_server" --listen=127.0.0.1:0 --rules=./rules 2> "$work/bench-server.log" &
+pid=$!
+for _ in $(seq 100); do
+  grep -q "listening on" "$work/bench-server.log" && break
+  kill -0 $pid 2>/dev/null || { cat "$work/bench-server.log"; exit 1; }
+  sleep 0.1
+done
+port=$(sed -n 's/.*(port \([0-9]*\)).*/\1/p' "$work/bench-server.log")
+[ -n "$port" ]
+out=$("$load" --target=127.0.0.1:$port --rpc=moderate "${short[@]}")
+echo "$out"
+line=$(result "$out")
+[ "$(field errors "$line")" = 0 ] || fail "hakam-bench-server: errors"
+[ "$(field ok "$line")" -gt 0 ] || fail "hakam-bench-server: no successful call"
+kill -TERM $pid
+wait $pid
+pid=
+if "$bench_server" --listen=0.0.0.0:0 --rules=./rules 2> "$work/err"; then
+  fail "hakam-bench-server accepted a non-loopback address"
 fi
 grep -q loopback "$work/err"
 echo "load_smoke: ok"
