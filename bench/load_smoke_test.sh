@@ -17,16 +17,24 @@ work=$(mktemp -d)
 pid=
 trap '[ -n "$pid" ] && kill $pid 2>/dev/null; rm -rf "$work"' EXIT
 
-"$hakamd" --listen=127.0.0.1:0 --rules=./rules --audit_db="$work/audit.db" \
-  --audit_full_sync=false 2> "$work/hakamd.log" &
-pid=$!
-for _ in $(seq 100); do
-  grep -q "listening on" "$work/hakamd.log" && break
-  kill -0 $pid 2>/dev/null || { cat "$work/hakamd.log"; exit 1; }
-  sleep 0.1
-done
-port=$(sed -n 's/.*(port \([0-9]*\)).*/\1/p' "$work/hakamd.log")
-[ -n "$port" ]
+# serve LOG COMMAND...: starts a server that logs "(port N)" to LOG; sets
+# pid and port.
+serve() {
+  local log=$1
+  shift
+  "$@" 2> "$log" &
+  pid=$!
+  for _ in $(seq 100); do
+    grep -q "listening on" "$log" && break
+    kill -0 $pid 2>/dev/null || { cat "$log"; exit 1; }
+    sleep 0.1
+  done
+  port=$(sed -n 's/.*(port \([0-9]*\)).*/\1/p' "$log")
+  [ -n "$port" ]
+}
+
+serve "$work/hakamd.log" "$hakamd" --listen=127.0.0.1:0 --rules=./rules \
+  --audit_db="$work/audit.db" --audit_full_sync=false
 target=127.0.0.1:$port
 short=(--duration=1s --warmup=0.2s --connections=2 --in_flight=4 --corpus_size=200)
 
@@ -84,15 +92,7 @@ if "$load" --target=192.0.2.1:1 --duration=1s 2> "$work/err"; then
 fi
 grep -q loopback "$work/err"
 
-"$bench_server" --listen=127.0.0.1:0 --rules=./rules 2> "$work/bench-server.log" &
-pid=$!
-for _ in $(seq 100); do
-  grep -q "listening on" "$work/bench-server.log" && break
-  kill -0 $pid 2>/dev/null || { cat "$work/bench-server.log"; exit 1; }
-  sleep 0.1
-done
-port=$(sed -n 's/.*(port \([0-9]*\)).*/\1/p' "$work/bench-server.log")
-[ -n "$port" ]
+serve "$work/bench-server.log" "$bench_server" --listen=127.0.0.1:0 --rules=./rules
 out=$("$load" --target=127.0.0.1:$port --rpc=moderate "${short[@]}")
 echo "$out"
 line=$(result "$out")
