@@ -34,8 +34,11 @@ AuditRecord Record(int i) {
 std::string TempDb(const std::string& name) {
   const auto dir = std::filesystem::temp_directory_path() /
                    ("hakam_audit_test_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir / name);
-  return (dir / "nested" / name).string();
+  const std::filesystem::path path = dir / "nested" / name;
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    std::filesystem::remove(path.string() + suffix);
+  }
+  return path.string();
 }
 
 // Runs `sql` on the file and returns the first column of the first row.
@@ -206,6 +209,49 @@ TEST(SqliteAuditStoreTest, SeqIsTheAppendOrderAcrossReopens) {
             "1 100 100");
   EXPECT_EQ(Query(path, "SELECT decision_id FROM decisions WHERE seq = 51"),
             "d50");
+}
+
+// A database created before seq lost AUTOINCREMENT is used as it is.
+TEST(SqliteAuditStoreTest, OpensADatabaseWithTheEarlierAutoincrementSchema) {
+  const std::string path = TempDb("old.db");
+  std::filesystem::create_directories(
+      std::filesystem::path(path).parent_path());
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, R"sql(
+    CREATE TABLE decisions (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT,
+      decision_id TEXT NOT NULL UNIQUE, decided_at_us INTEGER NOT NULL,
+      comment_id TEXT NOT NULL, article_id TEXT NOT NULL, site TEXT NOT NULL,
+      section TEXT NOT NULL, author_id TEXT NOT NULL,
+      text_sha256 TEXT NOT NULL, action TEXT NOT NULL, score REAL NOT NULL,
+      policy_id TEXT NOT NULL, ruleset_version TEXT NOT NULL,
+      reasons_json TEXT NOT NULL, decision BLOB NOT NULL);
+    INSERT INTO decisions VALUES (1, 'old', 0, 'c', '', 's', '', '', 'h',
+      'ALLOW', 0, 'default', 'v', '[]', x'');
+    PRAGMA user_version = 1;)sql",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK)
+      << sqlite3_errmsg(db);
+  sqlite3_close(db);
+  {
+    SqliteAuditStoreOptions o;
+    o.path = path;
+    auto store = SqliteAuditStore::Open(o);
+    ASSERT_TRUE(store.ok()) << store.status();
+    ASSERT_TRUE((*store)->AppendAndWait(Record(1)).ok());
+    ASSERT_TRUE((*store)->AppendAndWait(Record(2)).ok());
+  }
+  EXPECT_EQ(Query(path,
+                  "SELECT group_concat(decision_id) FROM "
+                  "(SELECT decision_id FROM decisions ORDER BY seq)"),
+            "old,d1,d2");
+  EXPECT_EQ(Query(path, "SELECT seq FROM sqlite_sequence"), "3");
+  // The append-only triggers were added to the old table too.
+  EXPECT_EQ(Query(path,
+                  "SELECT count(*) FROM sqlite_master WHERE "
+                  "type = 'trigger' AND tbl_name = 'decisions'"),
+            "2");
 }
 
 TEST(SqliteAuditStoreTest, DuplicateDecisionIdFailsTheAppendVisibly) {
