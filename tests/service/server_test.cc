@@ -2,11 +2,10 @@
 // shipped rules, and an in-memory audit store.
 #include "service/server.h"
 
+#include <gmock/gmock.h>
 #include <google/protobuf/unknown_field_set.h>
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
-
-#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "absl/synchronization/mutex.h"
@@ -21,23 +20,31 @@ namespace {
 
 using ::testing::HasSubstr;
 
+// Starts a server on a free loopback port with the shipped rules, `audit`
+// and `options`; sets *engine and *server (a fatal failure if it cannot).
+void StartWithShippedRules(ServerOptions options, AuditStore& audit,
+                           std::unique_ptr<Engine>* engine,
+                           std::unique_ptr<Server>* server) {
+  DiagnosticSink sink;
+  auto created = Engine::Create(
+      std::make_unique<DirectoryRuleSource>(HAKAM_SOURCE_DIR "/rules"),
+      EngineOptions(), sink);
+  ASSERT_TRUE(created.ok()) << sink.ToString();
+  *engine = *std::move(created);
+  options.listen_address = "127.0.0.1:0";
+  auto started = Server::Start(options, **engine, audit);
+  ASSERT_TRUE(started.ok()) << started.status();
+  *server = *std::move(started);
+}
+
 class ServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    DiagnosticSink sink;
-    auto engine = Engine::Create(
-        std::make_unique<DirectoryRuleSource>(HAKAM_SOURCE_DIR "/rules"),
-        EngineOptions(), sink);
-    ASSERT_TRUE(engine.ok()) << sink.ToString();
-    engine_ = *std::move(engine);
-    ServerOptions options;
-    options.listen_address = "127.0.0.1:0";
-    auto server = Server::Start(options, *engine_, audit_);
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = *std::move(server);
-    channel_ = grpc::CreateChannel(
-        "127.0.0.1:" + std::to_string(server_->port()),
-        grpc::InsecureChannelCredentials());
+    ASSERT_NO_FATAL_FAILURE(
+        StartWithShippedRules(ServerOptions(), audit_, &engine_, &server_));
+    channel_ =
+        grpc::CreateChannel("127.0.0.1:" + std::to_string(server_->port()),
+                            grpc::InsecureChannelCredentials());
     stub_ = hakam::v1::Moderation::NewStub(channel_);
   }
 
@@ -178,19 +185,11 @@ class HeldAuditStore : public AuditStore {
 class ServerLimitsTest : public ::testing::Test {
  protected:
   void Start(ServerOptions options) {
-    DiagnosticSink sink;
-    auto engine = Engine::Create(
-        std::make_unique<DirectoryRuleSource>(HAKAM_SOURCE_DIR "/rules"),
-        EngineOptions(), sink);
-    ASSERT_TRUE(engine.ok()) << sink.ToString();
-    engine_ = *std::move(engine);
-    options.listen_address = "127.0.0.1:0";
-    auto server = Server::Start(options, *engine_, audit_);
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = *std::move(server);
-    stub_ = hakam::v1::Moderation::NewStub(grpc::CreateChannel(
-        "127.0.0.1:" + std::to_string(server_->port()),
-        grpc::InsecureChannelCredentials()));
+    ASSERT_NO_FATAL_FAILURE(
+        StartWithShippedRules(options, audit_, &engine_, &server_));
+    stub_ = hakam::v1::Moderation::NewStub(
+        grpc::CreateChannel("127.0.0.1:" + std::to_string(server_->port()),
+                            grpc::InsecureChannelCredentials()));
     request_.mutable_comment()->set_text("hello");
   }
   void TearDown() override {
@@ -228,7 +227,7 @@ class ServerLimitsTest : public ::testing::Test {
 TEST_F(ServerLimitsTest, CallsBeyondMaxInFlightFailFastAndServiceResumes) {
   ServerOptions options;
   options.max_in_flight = 2;
-  Start(options);
+  ASSERT_NO_FATAL_FAILURE(Start(options));
 
   // Two calls in flight, held by the audit store.
   Call held[2];
@@ -265,7 +264,7 @@ TEST_F(ServerLimitsTest, CallsBeyondMaxInFlightFailFastAndServiceResumes) {
 TEST_F(ServerLimitsTest, EachConnectionHasAtMostMaxConcurrentStreamsOpen) {
   ServerOptions options;
   options.max_concurrent_streams = 2;
-  Start(options);
+  ASSERT_NO_FATAL_FAILURE(Start(options));
   constexpr int kCalls = 5;
   Call calls[kCalls];
   for (Call& c : calls) StartCall(c);
@@ -308,8 +307,8 @@ TEST_F(ServerTest, ReflectionListsTheServices) {
   grpc::CompletionQueue cq;
   grpc::ClientContext context;
   auto call = generic.PrepareCall(
-      &context, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
-      &cq);
+      &context,
+      "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &cq);
   void* tag;
   bool ok;
   auto step = [&](intptr_t want) {
