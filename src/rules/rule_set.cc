@@ -359,6 +359,7 @@ absl::StatusOr<std::unique_ptr<const RuleSet>> RuleSet::Compile(
   }
   for (int v = 0; v < kViewCount; ++v) {
     ViewMatcher* matcher = set->matchers_[v].get();
+    if (matcher != nullptr) matcher->words.Finish();
     if (matcher == nullptr || matcher->patterns.empty()) continue;
     // RE2 needs ~64 bytes of budget per instruction to compile a program;
     // the rest feeds the DFA cache, allocated as states are built. A set
@@ -418,7 +419,7 @@ void RuleSet::Match(const NormalizedText& text,
     if (repeats_earlier_view) continue;
     const re2::StringPiece haystack(view.text().data(), view.text().size());
     candidates.clear();
-    if (matcher->words.size() > 0) {
+    if (!matcher->words.empty()) {
       matcher->words.FindCandidates(view.text(), view.tokens(), &candidates);
     }
     if (matcher->set != nullptr) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <climits>
+#include <cstring>
 
 #include "absl/strings/match.h"
 #include "text/script.h"
@@ -229,7 +230,32 @@ uint64_t Ends(absl::string_view key) {
   return (static_cast<uint64_t>(first) << 32) | static_cast<uint32_t>(last);
 }
 
+// A cheap hash of a key's length and first and last eight bytes: most
+// tokens differ from every key there, and this costs a fraction of hashing
+// the whole string and probing the map.
+uint64_t Fingerprint(absl::string_view key) {
+  const size_t n = key.size();
+  uint64_t head = 0, tail = 0;
+  if (n >= 8) {
+    std::memcpy(&head, key.data(), 8);
+    std::memcpy(&tail, key.data() + n - 8, 8);
+  } else if (n > 0) {
+    std::memcpy(&head, key.data(), n);
+  }
+  uint64_t h = (head ^ (tail * 0x9E3779B97F4A7C15ULL)) + n;
+  h ^= h >> 33;
+  h *= 0xFF51AFD7ED558CCDULL;
+  h ^= h >> 33;
+  return h;
+}
+
 }  // namespace
+
+bool WordIndex::MayHaveKey(absl::string_view key) const {
+  if (key_filter_.empty()) return true;  // not finished
+  const uint64_t bit = Fingerprint(key) >> key_filter_shift_;
+  return (key_filter_[bit >> 6] >> (bit & 63)) & 1;
+}
 
 void WordIndex::Key(absl::string_view word, std::string* key) const {
   key->clear();
@@ -273,48 +299,128 @@ void WordIndex::Add(const NormalizedText& rendered, bool clitics, int slot) {
   const View& source = rendered.view(derived ? ViewId::kSkeleton : view_);
   const std::vector<Token>& tokens = source.tokens();
   if (tokens.empty()) return;
-  // Every word of a phrase is a whole token where the phrase matches, so
-  // any one of them may stand for it: the longest key, the rarest word as
-  // a rule of thumb ("يا حيوان" under حيوان, not under the ubiquitous يا).
-  std::string key, candidate;
-  size_t chosen = 0;
+  // One part per distinct non-empty key. A word whose key is empty (an
+  // Arabizi key may erase a word of vowels, "اه") is not required.
+  // Clitics attach to a phrase's first word (prefixes) and last (suffixes).
+  std::vector<Part> parts;
+  std::string key;
   for (size_t i = 0; i < tokens.size(); ++i) {
-    Key(source.text().substr(tokens[i].begin, tokens[i].end - tokens[i].begin),
-        &candidate);
-    // On a tie, the later word: "you pig" under pig.
-    if (i == 0 || candidate.size() >= key.size()) {
-      key.swap(candidate);
-      chosen = i;
+    const absl::string_view word =
+        source.text().substr(tokens[i].begin, tokens[i].end - tokens[i].begin);
+    Key(word, &key);
+    if (key.empty()) continue;
+    const bool affixes =
+        clitics && view_ != ViewId::kTranslit && view_ != ViewId::kRaw &&
+        (i == 0 || i + 1 == tokens.size()) && IsArabicWord(word);
+    auto same = std::find_if(parts.begin(), parts.end(),
+                             [&](const Part& p) { return p.key == key; });
+    if (same != parts.end()) {
+      same->clitics |= affixes;
+    } else {
+      parts.push_back({key, affixes, 0});
     }
   }
-  // Clitics attach to a phrase's first word (prefixes) and last (suffixes).
-  const absl::string_view word = source.text().substr(
-      tokens[chosen].begin, tokens[chosen].end - tokens[chosen].begin);
-  const bool affixes =
-      clitics && view_ != ViewId::kTranslit && view_ != ViewId::kRaw &&
-      (chosen == 0 || chosen + 1 == tokens.size()) && IsArabicWord(word);
-  affixes_ |= affixes;
-  auto [head, inserted] = heads_.try_emplace(key, -1);
-  if (!inserted && entries_[head->second].slot == slot &&
-      entries_[head->second].clitics == affixes) {
-    return;  // two words of one rule share a key
+  switch (parts.size()) {
+    case 0:
+      // Only an Arabizi key erases whole words, and translit takes no
+      // affixes: the empty key is what remains, and a token of only vowels
+      // has it too.
+      AddKey("", {Target::kWord, false, slot});
+      return;
+    case 1:
+      AddKey(parts[0].key, {Target::kWord, parts[0].clitics, slot});
+      return;
+    default:
+      pending_.push_back({slot, std::move(parts)});
+      return;
   }
-  entries_.push_back({slot, head->second, affixes});
+}
+
+void WordIndex::Finish() {
+  // How many phrases use each key: a word many phrases share (يا, انت,
+  // you) is likely a common one.
+  absl::flat_hash_map<std::string, int> uses;
+  for (const PendingPhrase& p : pending_) {
+    for (const Part& part : p.parts) ++uses[part.key];
+  }
+  // Confirming key → its id, and whether any phrase takes it with clitics.
+  absl::flat_hash_map<std::string, std::pair<int32_t, bool>> confirming;
+  for (PendingPhrase& p : pending_) {
+    // The rarest word first: used by the fewest phrases, then the longest;
+    // on a tie, the later word ("you pig" under "pig").
+    std::vector<Part>& parts = p.parts;
+    for (Part& part : parts) part.uses = uses[part.key];
+    std::reverse(parts.begin(), parts.end());
+    std::stable_sort(parts.begin(), parts.end(),
+                     [](const Part& a, const Part& b) {
+                       if (a.uses != b.uses) return a.uses < b.uses;
+                       return a.key.size() > b.key.size();
+                     });
+    const auto phrase = static_cast<int32_t>(phrases_.size());
+    phrases_.push_back({p.slot, {}});
+    for (size_t i = 1; i < parts.size(); ++i) {
+      const auto next = static_cast<int32_t>(confirming.size());
+      auto& [key, clitics] =
+          confirming.try_emplace(parts[i].key, next, false).first->second;
+      clitics |= parts[i].clitics;
+      phrases_.back().others.push_back({key, parts[i].clitics});
+    }
+    AddKey(parts[0].key, {Target::kTrigger, parts[0].clitics, phrase});
+  }
+  for (const auto& [key, confirm] : confirming) {
+    AddKey(key, {Target::kConfirm, confirm.second, confirm.first});
+  }
+  pending_.clear();
+  pending_.shrink_to_fit();
+  // About 16 bits per key: one token in 16 that is no key gets past it.
+  int bits = 10;
+  while (bits < 24 && (size_t{1} << bits) < 16 * heads_.size()) ++bits;
+  key_filter_.assign((size_t{1} << bits) / 64, 0);
+  key_filter_shift_ = 64 - bits;
+  for (const auto& [key, first] : heads_) {
+    const uint64_t bit = Fingerprint(key) >> key_filter_shift_;
+    key_filter_[bit >> 6] |= uint64_t{1} << (bit & 63);
+  }
+}
+
+void WordIndex::AddKey(const std::string& key, const Target& target) {
+  affixes_ |= target.clitics;
+  auto [head, inserted] = heads_.try_emplace(key, -1);
+  // Two words of one rule with the same key.
+  if (!inserted && entries_[head->second].target == target) return;
+  entries_.push_back({target, head->second});
   head->second = static_cast<int32_t>(entries_.size() - 1);
   if (view_ == ViewId::kCompact && !key.empty()) {
     std::string collapsed;
     Collapse(key, &collapsed);
-    by_ends_[Ends(collapsed)].push_back({std::move(collapsed), slot, affixes});
+    by_ends_[Ends(collapsed)].push_back({std::move(collapsed), target});
+  }
+}
+
+void WordIndex::Record(const Target& target, bool stripped, Found* found) {
+  switch (target.kind) {
+    case Target::kWord:
+      if (!stripped || target.clitics) found->slots->push_back(target.id);
+      return;
+    case Target::kTrigger:
+      if (!stripped || target.clitics) found->triggered.push_back(target.id);
+      return;
+    case Target::kConfirm:
+      if (!stripped || target.clitics) {
+        found->confirmed.push_back(2 * target.id + (stripped ? 1 : 0));
+      }
+      return;
   }
 }
 
 void WordIndex::Lookup(absl::string_view form, bool stripped,
-                       std::string* scratch, std::vector<int>* slots) const {
+                       std::string* scratch, Found* found) const {
   auto find = [&](absl::string_view key) {
+    if (!MayHaveKey(key)) return;
     auto it = heads_.find(key);
     if (it == heads_.end()) return;
     for (int32_t e = it->second; e >= 0; e = entries_[e].next) {
-      if (!stripped || entries_[e].clitics) slots->push_back(entries_[e].slot);
+      Record(entries_[e].target, stripped, found);
     }
   };
   if (view_ == ViewId::kTranslit) {
@@ -338,7 +444,7 @@ void WordIndex::Lookup(absl::string_view form, bool stripped,
   std::vector<Run> runs;
   int long_runs;
   if (!SplitRuns(form, kMaxStretchedRuns, &runs, &long_runs)) {
-    LookupMasked(form, stripped, scratch, slots);
+    LookupMasked(form, stripped, scratch, found);
     return;
   }
   if (long_runs == 0) {
@@ -364,8 +470,7 @@ void WordIndex::Lookup(absl::string_view form, bool stripped,
 }
 
 void WordIndex::LookupMasked(absl::string_view form, bool stripped,
-                             std::string* scratch,
-                             std::vector<int>* slots) const {
+                             std::string* scratch, Found* found) const {
   scratch->clear();
   Collapse(form, scratch);
   // Word regexes never take a mask for a word's first or last letter (see
@@ -378,16 +483,15 @@ void WordIndex::LookupMasked(absl::string_view form, bool stripped,
   auto it = by_ends_.find(Ends(*scratch));
   if (it == by_ends_.end()) return;
   for (const Collapsed& c : it->second) {
-    if ((!stripped || c.clitics) && GlobMatch(*scratch, c.key)) {
-      slots->push_back(c.slot);
-    }
+    if (GlobMatch(*scratch, c.key)) Record(c.target, stripped, found);
   }
 }
 
 void WordIndex::FindCandidates(absl::string_view text,
                                const std::vector<Token>& tokens,
                                std::vector<int>* slots) const {
-  if (entries_.empty()) return;
+  if (entries_.empty()) return;  // or not finished
+  Found found{slots, {}, {}};
   std::string scratch;
   std::array<uint8_t, 8> prefix_lengths;
   std::array<uint8_t, 8> suffix_lengths;
@@ -397,9 +501,9 @@ void WordIndex::FindCandidates(absl::string_view text,
                         token.find(kMaskMarker) != absl::string_view::npos;
     auto lookup = [&](absl::string_view form, bool stripped) {
       if (masked) {
-        LookupMasked(form, stripped, &scratch, slots);
+        LookupMasked(form, stripped, &scratch, &found);
       } else {
-        Lookup(form, stripped, &scratch, slots);
+        Lookup(form, stripped, &scratch, &found);
       }
     };
     lookup(token, /*stripped=*/false);
@@ -414,6 +518,20 @@ void WordIndex::FindCandidates(absl::string_view text,
                /*stripped=*/true);
       }
     }
+  }
+  if (found.triggered.empty()) return;
+  std::sort(found.confirmed.begin(), found.confirmed.end());
+  auto seen = [&](int32_t key) {
+    return std::binary_search(found.confirmed.begin(), found.confirmed.end(),
+                              key);
+  };
+  for (int32_t p : found.triggered) {
+    const Phrase& phrase = phrases_[p];
+    const bool complete = std::all_of(
+        phrase.others.begin(), phrase.others.end(), [&](const Phrase::Word& w) {
+          return seen(2 * w.key) || (w.clitics && seen(2 * w.key + 1));
+        });
+    if (complete) slots->push_back(phrase.slot);
   }
 }
 

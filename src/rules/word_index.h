@@ -23,12 +23,24 @@
 //             letter, vowels and vowel markers dropped, i/l/leet-1 as one.
 //
 // With clitics, a token is also looked up with each Arabic prefix and suffix
-// the word regex accepts stripped off. The lookup is a superset: whenever a
-// word's regex matches at a token, that word's slot is a candidate; the
-// caller confirms candidates with the regex itself, which also finds spans.
+// the word regex accepts stripped off.
 //
-// Thread safety: build with Add(), then immutable; FindCandidates() may run
-// concurrently.
+// A phrase matches only where each of its words is a whole token, so it is
+// a candidate only if all its words are found. It is filed under its
+// rarest word, the one the fewest phrases of the index share (then the
+// longest), as a trigger; its other words are confirming keys, filed once
+// each however many phrases share them, so a يا, انت or "you" in a comment
+// costs one entry, not one per phrase. Keyed by one word alone, phrases
+// made everyday words ("should" of "you should die", "self" of "kill your
+// self") candidates in most English comments, each one a regex scan of the
+// whole text that found nothing.
+//
+// The lookup is a superset: whenever a word's regex matches, that word's
+// slot is a candidate; the caller confirms candidates with the regex
+// itself, which also finds spans.
+//
+// Thread safety: build with Add() and Finish(), then immutable;
+// FindCandidates() may run concurrently.
 #pragma once
 
 #include <cstdint>
@@ -50,42 +62,93 @@ class WordIndex {
   // `clitics` as for WordRegex. Words of which nothing survives are ignored.
   void Add(const NormalizedText& rendered, bool clitics, int slot);
 
+  // Files the phrases added so far; call once, after the last Add() and
+  // before FindCandidates().
+  void Finish();
+
   // Appends to `slots` every slot with an entry that may match `text` (this
   // index's view, split into `tokens`), possibly with repeats.
   void FindCandidates(absl::string_view text, const std::vector<Token>& tokens,
                       std::vector<int>* slots) const;
 
-  // Number of entries.
-  size_t size() const { return entries_.size(); }
+  // True if nothing was added.
+  bool empty() const { return entries_.empty() && pending_.empty(); }
 
  private:
+  // What finding a key means.
+  struct Target {
+    enum Kind : uint8_t {
+      kWord,     // slot `id` is a candidate
+      kTrigger,  // phrases_[id] is a candidate if its other words are seen
+      kConfirm,  // confirming key `id`, a word of some phrases, is seen
+    };
+    Kind kind;
+    bool clitics;  // also found with Arabic affixes stripped
+    int32_t id;
+    bool operator==(const Target&) const = default;
+  };
   struct Entry {
-    int32_t slot;
+    Target target;
     int32_t next;  // next entry with the same key, or -1
-    bool clitics;  // also matches with Arabic affixes
   };
   // An entry of a compact-view index, for tokens with mask markers.
   struct Collapsed {
     std::string key;
+    Target target;
+  };
+  struct Phrase {
     int32_t slot;
-    bool clitics;
+    // The phrase's other words: confirming keys, each also accepted with
+    // affixes stripped if `clitics`.
+    struct Word {
+      int32_t key;
+      bool clitics;
+    };
+    std::vector<Word> others;
+  };
+  // A word of a phrase being added.
+  struct Part {
+    std::string key;
+    bool clitics;  // takes Arabic affixes
+    int uses;      // phrases with this key (set by Finish())
+  };
+  struct PendingPhrase {
+    int32_t slot;
+    std::vector<Part> parts;  // one per distinct key
+  };
+  // What one comment's tokens found.
+  struct Found {
+    std::vector<int>* slots;
+    std::vector<int32_t> triggered;  // phrases
+    std::vector<int32_t> confirmed;  // 2 × key + 1 if found stripped
   };
 
+  // Files `key` for `target`.
+  void AddKey(const std::string& key, const Target& target);
+  static void Record(const Target& target, bool stripped, Found* found);
+
+  // False if no key is `key` (a Bloom filter: true may still be a miss).
+  bool MayHaveKey(absl::string_view key) const;
   // Writes the key of `word` (one token) in this index's view to `key`.
   void Key(absl::string_view word, std::string* key) const;
   // Looks up one candidate form of a token; `stripped` when affixes were
   // removed (only clitic entries match then).
   void Lookup(absl::string_view form, bool stripped, std::string* scratch,
-              std::vector<int>* slots) const;
+              Found* found) const;
   void LookupMasked(absl::string_view form, bool stripped, std::string* scratch,
-                    std::vector<int>* slots) const;
+                    Found* found) const;
 
   ViewId view_;
   bool affixes_ = false;  // some entry takes clitics in this view
   absl::flat_hash_map<std::string, int32_t> heads_;  // key → first entry
+  // One bit per key fingerprint (see MayHaveKey()), set by Finish().
+  std::vector<uint64_t> key_filter_;
+  int key_filter_shift_ = 0;
   std::vector<Entry> entries_;
   // compact only: (first, last) code point of the key → entries.
   absl::flat_hash_map<uint64_t, std::vector<Collapsed>> by_ends_;
+  std::vector<Phrase> phrases_;
+  std::vector<PendingPhrase> pending_;  // until Finish()
 };
 
 }  // namespace hakam

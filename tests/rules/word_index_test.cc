@@ -59,6 +59,7 @@ class WordIndexTest : public ::testing::Test {
       for (size_t i = 0; i < words.size(); ++i) {
         index.Add(rendered[i], words[i].clitics, static_cast<int>(i));
       }
+      index.Finish();
       const View& haystack = text->view(view);
       std::vector<int> candidates;
       index.FindCandidates(haystack.text(), haystack.tokens(), &candidates);
@@ -169,6 +170,36 @@ TEST_F(WordIndexTest, UnrelatedTextHasFewCandidates) {
                 "في بغداد اليوم تحدث الوزير عن الاقتصاد والانتخابات",
                 &candidates);
   EXPECT_EQ(candidates, 0);
+}
+
+// A phrase is looked for by its two rarest (longest) words: an everyday
+// word of a phrase ("should", "self") alone must not make it a candidate,
+// or most English comments would pay for a regex scan.
+TEST_F(WordIndexTest, PhraseNeedsItsTwoRarestWords) {
+  const std::vector<Word> phrases = {
+      {"you should die", false},
+      {"kill your self", false},
+      {"يا ابن الكلب", true},
+  };
+  for (const char* partial : {"you should read the report before you comment",
+                              "the self-checkout will kill jobs, sir",
+                              "يا جماعة ابن عمي في الكلية"}) {
+    int candidates = 0;
+    EXPECT_EQ(CheckSuperset(phrases, partial, &candidates), 0) << partial;
+    EXPECT_EQ(candidates, 0) << partial;
+  }
+  for (const char* whole :
+       {"you should die", "YOU  should   DIE!!", "go kill your self",
+        "يا ابن الكلب", "يا ابن الكلبه", "وياااا ابن الكلب"}) {
+    int candidates = 0;
+    EXPECT_GT(CheckSuperset(phrases, whole, &candidates), 0) << whole;
+    EXPECT_GT(candidates, 0) << whole;
+  }
+  // The rare words present but not the phrase: still a candidate (the
+  // index is a superset); the regex decides.
+  int candidates = 0;
+  EXPECT_EQ(CheckSuperset(phrases, "die, you should not", &candidates), 0);
+  EXPECT_GT(candidates, 0);
 }
 
 // Random words and comments over a small alphabet rich in the letters the
