@@ -1,9 +1,20 @@
 #include "engine/ids.h"
 
 #include "absl/random/random.h"
-#include "absl/strings/str_format.h"
 
 namespace hakam {
+namespace {
+
+// Writes `v` as `digits` lowercase hex digits (its low bits) at `out`.
+void PutHex(uint64_t v, int digits, char* out) {
+  constexpr char kHex[] = "0123456789abcdef";
+  for (int i = digits - 1; i >= 0; --i) {
+    out[i] = kHex[v & 0xF];
+    v >>= 4;
+  }
+}
+
+}  // namespace
 
 std::string NewDecisionId(absl::Time now) {
   // One generator per thread: absl::BitGen is not thread-safe and costly to
@@ -12,8 +23,13 @@ std::string NewDecisionId(absl::Time now) {
   const uint64_t millis = static_cast<uint64_t>(absl::ToUnixMillis(now));
   const uint64_t r1 = absl::Uniform<uint64_t>(gen);
   const uint32_t r2 = absl::Uniform<uint32_t>(gen);
-  return absl::StrFormat("%012x%04x%016x", millis & 0xFFFFFFFFFFFFull,
-                         r2 & 0xFFFF, r1);
+  // Formatted by hand: absl::StrFormat cost more than the rest of building
+  // a decision (measured: 3.5% of Engine::Evaluate).
+  std::string id(32, '0');
+  PutHex(millis, 12, &id[0]);
+  PutHex(r2, 4, &id[12]);
+  PutHex(r1, 16, &id[16]);
+  return id;
 }
 
 }  // namespace hakam
