@@ -1,6 +1,9 @@
 // The whole pipeline in-process, one thread: Engine::Evaluate (validate,
 // normalize, match, score, decide, build the Decision) per comment, with
-// the shipped rules and with the shipped rules plus a 10k synthetic pack.
+// the shipped rules and with the shipped rules plus a 10k synthetic pack;
+// and the same interleaved with the engine limit, for the target's ratio.
+#include <time.h>
+
 #include <map>
 #include <memory>
 #include <string>
@@ -9,6 +12,7 @@
 
 #include "bench_fixtures.h"
 #include "engine/engine.h"
+#include "engine_limit.h"
 #include "synthetic_rules.h"
 
 namespace hakam::bench {
@@ -71,6 +75,80 @@ void BM_Pipeline(benchmark::State& state) {
       100.0 * rejected / std::max<int64_t>(1, state.iterations());
 }
 
+// CPU time of the calling thread, in nanoseconds.
+int64_t ThreadCpuNanos() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return int64_t{ts.tv_sec} * 1000000000 + ts.tv_nsec;
+}
+
+// The pipeline against the engine limit, interleaved: each iteration takes
+// the next kBatch comments through the limit, then through
+// Engine::Evaluate, timing each half with the thread's CPU clock. Run
+// separately, BM_Pipeline and BM_NfkcCasefoldBare are seconds apart, and on
+// a shared machine their ratio moved from 0.075 to 0.17 between runs of the
+// same code; here both halves see the same text within a millisecond of
+// each other, so whatever slows one slows the other. Counters: `ratio`
+// (limit time / pipeline time over the same bytes, i.e. pipeline
+// throughput / limit throughput, the target's figure),
+// `pipeline_bytes_per_second`, `limit_bytes_per_second`.
+void BM_PipelineVsLimit(benchmark::State& state) {
+  constexpr size_t kBatch = 64;  // about 0.1 ms of the limit
+  const absl::StatusOr<std::unique_ptr<Engine>>& loaded = EngineWith(0);
+  if (!loaded.ok()) {
+    state.SkipWithError(
+        ("does not load: " + FirstProblem(loaded.status())).c_str());
+    return;
+  }
+  absl::StatusOr<EngineLimit> limit = EngineLimit::Create();
+  if (!limit.ok()) {
+    state.SkipWithError(limit.status().ToString().c_str());
+    return;
+  }
+  const Engine& engine = **loaded;
+  const std::vector<hakam::v1::Comment>& comments = BenchComments();
+  size_t next = 0;
+  int64_t limit_ns = 0, pipeline_ns = 0, bytes = 0;
+  // One batch through the limit (`through_pipeline` false) or the
+  // pipeline; false (and the benchmark skipped) on a failure.
+  auto run_batch = [&](bool through_pipeline) {
+    for (size_t k = 0; k < kBatch; ++k) {
+      const hakam::v1::Comment& c = comments[(next + k) % comments.size()];
+      if (through_pipeline) {
+        absl::StatusOr<hakam::v1::Decision> d = engine.Evaluate(c);
+        if (!d.ok()) {
+          state.SkipWithError(d.status().ToString().c_str());
+          return false;
+        }
+        benchmark::DoNotOptimize(d->action());
+      } else {
+        if (!limit->Run(c.text())) {
+          state.SkipWithError("corpus holds invalid UTF-8, or ICU failed");
+          return false;
+        }
+        benchmark::DoNotOptimize(limit->output().data());
+        bytes += static_cast<int64_t>(c.text().size());
+      }
+    }
+    return true;
+  };
+  for (auto _ : state) {
+    const int64_t start = ThreadCpuNanos();
+    if (!run_batch(/*through_pipeline=*/false)) break;
+    const int64_t middle = ThreadCpuNanos();
+    if (!run_batch(/*through_pipeline=*/true)) break;
+    const int64_t end = ThreadCpuNanos();
+    limit_ns += middle - start;
+    pipeline_ns += end - middle;
+    next = (next + kBatch) % comments.size();
+  }
+  if (limit_ns <= 0 || pipeline_ns <= 0) return;
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(kBatch));
+  state.counters["ratio"] = static_cast<double>(limit_ns) / pipeline_ns;
+  state.counters["pipeline_bytes_per_second"] = 1e9 * bytes / pipeline_ns;
+  state.counters["limit_bytes_per_second"] = 1e9 * bytes / limit_ns;
+}
+
 }  // namespace
 
 void RegisterPipelineBenchmarks(const BenchConfig& config) {
@@ -78,6 +156,7 @@ void RegisterPipelineBenchmarks(const BenchConfig& config) {
       benchmark::RegisterBenchmark("BM_Pipeline", BM_Pipeline);
   b->ArgName("synthetic_rules")->Arg(0);
   if (config.max_rules >= 10000) b->Arg(10000);
+  benchmark::RegisterBenchmark("BM_PipelineVsLimit", BM_PipelineVsLimit);
 }
 
 }  // namespace hakam::bench

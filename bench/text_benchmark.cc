@@ -1,37 +1,17 @@
 // UTF-8 validation and normalization per comment, and the bare ICU floor
 // they are compared with (the "engine limit": a UTF-8 scan plus
 // NFKC_Casefold of the same text, with no offset maps and no views).
-#include <unicode/bytestream.h>
-#include <unicode/normalizer2.h>
-#include <unicode/utf8.h>
-
 #include <string>
 
 #include <benchmark/benchmark.h>
 
 #include "bench_fixtures.h"
+#include "engine_limit.h"
 #include "text/normalizer.h"
 #include "text/utf8.h"
 
 namespace hakam::bench {
 namespace {
-
-// The bare scan: ICU's U8_NEXT over every code point, stopping at the first
-// ill-formed sequence. Returns the number of code points (so the loop
-// cannot be optimized away), or -1 if invalid.
-int32_t BareUtf8Scan(const std::string& text) {
-  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
-  const auto n = static_cast<int32_t>(text.size());
-  int32_t i = 0;
-  int32_t count = 0;
-  while (i < n) {
-    UChar32 c;
-    U8_NEXT(s, i, n, c);
-    if (c < 0) return -1;
-    ++count;
-  }
-  return count;
-}
 
 // Baseline: the bare UTF-8 scan alone.
 void BM_Utf8ScanBare(benchmark::State& state) {
@@ -51,33 +31,24 @@ BENCHMARK(BM_Utf8ScanBare);
 // Baseline (the engine limit): bare UTF-8 scan + ICU NFKC_Casefold into a
 // reused buffer.
 void BM_NfkcCasefoldBare(benchmark::State& state) {
-  UErrorCode status = U_ZERO_ERROR;
-  const icu::Normalizer2* nfkc_cf =
-      icu::Normalizer2::getNFKCCasefoldInstance(status);
-  if (U_FAILURE(status)) {
-    state.SkipWithError("ICU NFKC_Casefold unavailable");
+  absl::StatusOr<EngineLimit> limit = EngineLimit::Create();
+  if (!limit.ok()) {
+    state.SkipWithError(limit.status().ToString().c_str());
     return;
   }
   const Corpus& corpus = BenchCorpus();
-  std::string out;
   size_t i = 0;
   int64_t bytes = 0;
   for (auto _ : state) {
     const std::string& text = corpus.texts[i];
-    if (BareUtf8Scan(text) < 0) {
-      state.SkipWithError("corpus holds invalid UTF-8");
+    if (!limit->Run(text)) {
+      state.SkipWithError("corpus holds invalid UTF-8, or ICU failed");
       break;
     }
-    out.clear();
-    icu::StringByteSink<std::string> sink(&out);
-    nfkc_cf->normalizeUTF8(
-        0, icu::StringPiece(text.data(), static_cast<int32_t>(text.size())),
-        sink, nullptr, status);
-    benchmark::DoNotOptimize(out.data());
+    benchmark::DoNotOptimize(limit->output().data());
     bytes += static_cast<int64_t>(text.size());
     if (++i == corpus.texts.size()) i = 0;
   }
-  if (U_FAILURE(status)) state.SkipWithError("normalizeUTF8 failed");
   ReportThroughput(state, bytes);
 }
 BENCHMARK(BM_NfkcCasefoldBare);
