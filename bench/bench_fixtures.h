@@ -15,6 +15,8 @@
 // benchmarks run.
 #pragma once
 
+#include <time.h>
+
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -71,6 +73,13 @@ std::string FirstProblem(const absl::Status& status);
 // MakeEngine, or abort with its message.
 std::unique_ptr<Engine> MakeEngineOrDie(std::map<std::string, std::string> files,
                                         const EngineOptions& options);
+
+// CPU time of the calling thread, in nanoseconds.
+inline int64_t ThreadCpuNanos() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return int64_t{ts.tv_sec} * 1000000000 + ts.tv_nsec;
+}
 
 // Sets bytes/s from `bytes` and items/s from the iteration count.
 inline void ReportThroughput(benchmark::State& state, int64_t bytes) {

@@ -19,7 +19,6 @@
 // and, if it does not fit, once more at 1 GiB; the counter max_mem_mib says
 // which budget it took (0: the default). A ruleset that compiles with
 // neither is reported as the row's error.
-#include <time.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -41,11 +40,7 @@ namespace {
 // RE2::Set budgets tried in turn: RuleSetOptions' default, then 1 GiB.
 const int64_t kBudgets[] = {RuleSetOptions().set_max_mem, int64_t{1} << 30};
 
-double ThreadCpuSeconds() {
-  timespec ts;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + ts.tv_nsec * 1e-9;
-}
+double ThreadCpuSeconds() { return ThreadCpuNanos() * 1e-9; }
 
 // Every corpus comment with every view built, in corpus order.
 const std::vector<NormalizedText>& NormalizedCorpus() {

@@ -2,8 +2,6 @@
 // normalize, match, score, decide, build the Decision) per comment, with
 // the shipped rules and with the shipped rules plus a 10k synthetic pack;
 // and the same interleaved with the engine limit, for the target's ratio.
-#include <time.h>
-
 #include <map>
 #include <memory>
 #include <string>
@@ -73,13 +71,6 @@ void BM_Pipeline(benchmark::State& state) {
       engine.snapshot()->ruleset->rules->rules().size());
   state.counters["reject_pct"] =
       100.0 * rejected / std::max<int64_t>(1, state.iterations());
-}
-
-// CPU time of the calling thread, in nanoseconds.
-int64_t ThreadCpuNanos() {
-  timespec ts;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return int64_t{ts.tv_sec} * 1000000000 + ts.tv_nsec;
 }
 
 // The pipeline against the engine limit, interleaved: each iteration takes

@@ -172,18 +172,19 @@ TEST_F(WordIndexTest, UnrelatedTextHasFewCandidates) {
   EXPECT_EQ(candidates, 0);
 }
 
-// A phrase is looked for by its two rarest (longest) words: an everyday
-// word of a phrase ("should", "self") alone must not make it a candidate,
-// or most English comments would pay for a regex scan.
-TEST_F(WordIndexTest, PhraseNeedsItsTwoRarestWords) {
+// A phrase is a candidate only where all its words are: its everyday words
+// ("should", "self", "you", يا) must not make it one, or most comments
+// would pay for a regex scan.
+TEST_F(WordIndexTest, PhraseNeedsAllItsWords) {
   const std::vector<Word> phrases = {
-      {"you should die", false},
-      {"kill your self", false},
-      {"يا ابن الكلب", true},
+      {"you should die", false}, {"kill your self", false},
+      {"يا ابن الكلب", true},    {"يا حمار", true},
+      {"يا حيوان", true},
   };
-  for (const char* partial : {"you should read the report before you comment",
-                              "the self-checkout will kill jobs, sir",
-                              "يا جماعة ابن عمي في الكلية"}) {
+  for (const char* partial :
+       {"you should read the report before you comment",
+        "the self-checkout will kill jobs, sir", "they should die of shame",
+        "الحمار حيوان اليف", "يا جماعة ابن عمي في الكلية"}) {
     int candidates = 0;
     EXPECT_EQ(CheckSuperset(phrases, partial, &candidates), 0) << partial;
     EXPECT_EQ(candidates, 0) << partial;
@@ -195,7 +196,7 @@ TEST_F(WordIndexTest, PhraseNeedsItsTwoRarestWords) {
     EXPECT_GT(CheckSuperset(phrases, whole, &candidates), 0) << whole;
     EXPECT_GT(candidates, 0) << whole;
   }
-  // The rare words present but not the phrase: still a candidate (the
+  // All the words present but not the phrase: still a candidate (the
   // index is a superset); the regex decides.
   int candidates = 0;
   EXPECT_EQ(CheckSuperset(phrases, "die, you should not", &candidates), 0);
