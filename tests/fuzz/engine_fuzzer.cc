@@ -17,8 +17,7 @@ const hakam::Engine& ShippedEngine() {
   static const hakam::Engine* engine = [] {
     hakam::DiagnosticSink sink;
     absl::StatusOr<std::unique_ptr<hakam::Engine>> e = hakam::Engine::Create(
-        std::make_unique<hakam::DirectoryRuleSource>(HAKAM_SOURCE_DIR
-                                                     "/rules"),
+        std::make_unique<hakam::DirectoryRuleSource>(HAKAM_SOURCE_DIR "/rules"),
         hakam::EngineOptions(), sink);
     if (!e.ok()) std::abort();  // the shipped rules must load
     return e->release();
@@ -43,8 +42,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const hakam::v1::Span& s = r.span();
     if (s.byte_start() > s.byte_end() || s.byte_end() > size) std::abort();
     if (s.codepoint_start() > s.codepoint_end()) std::abort();
-    if (r.excerpt() != comment.text().substr(s.byte_start(),
-                                             s.byte_end() - s.byte_start())) {
+    if (r.excerpt() !=
+        comment.text().substr(s.byte_start(), s.byte_end() - s.byte_start())) {
       std::abort();
     }
   }
