@@ -1,7 +1,9 @@
 #include "rules/rule_set.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
+#include <cstdint>
 #include <tuple>
 
 #include "absl/container/flat_hash_map.h"
@@ -9,6 +11,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/string_view.h"
+#include "rules/first_bytes.h"
 #include "rules/word_index.h"
 #include "rules/word_regex.h"
 #include "text/utf8.h"
@@ -30,15 +34,35 @@ struct RuleSet::Slot {
   ~Slot() { delete re.load(); }
 };
 
+// A pattern rule of one view, until the view's sets are built.
+struct RuleSet::PendingPattern {
+  std::string regex;
+  int slot = 0;
+  int64_t program_size = 0;
+};
+
+// Patterns of one view, matched in one pass of an RE2::Set. A set whose
+// patterns all have first-byte bounds (see first_bytes.h) only needs a
+// pass over texts that hold one of those bytes.
+struct RuleSet::PatternSet {
+  std::unique_ptr<RE2::Set> set;
+  std::vector<int> slots;  // set index → slot
+};
+
 // The rules that match on one view.
 struct RuleSet::ViewMatcher {
   explicit ViewMatcher(ViewId view) : words(view) {}
-  // Pattern rules: found in one linear pass. Built once every pattern is
-  // known, with a budget sized to them.
-  std::unique_ptr<RE2::Set> set;
-  std::vector<std::string> patterns;  // until the set is built
-  std::vector<int> set_slots;         // set index → slot
-  int64_t program_size = 0;           // sum over the patterns
+  // Pattern rules. Few patterns make one set. Many are split by the first
+  // bytes of their matches into ASCII-start, non-ASCII-start and the rest:
+  // one RE2::Set of thousands of patterns spreads its DFA states over
+  // ~100 MB, so each byte of text costs a cache miss, while a comment in
+  // one script then passes only over the patterns that can start in it.
+  std::vector<PendingPattern> pending;  // until the sets are built
+  std::vector<PatternSet> pattern_sets;
+  // Bit i of gate[b]: a match in pattern_sets[i] can start with byte b.
+  // Bit i of always: pattern_sets[i] runs whatever the text holds.
+  std::array<uint8_t, 256> gate{};
+  uint8_t always = 0;
   // Word rules: candidates found by token lookups, confirmed by the regex.
   WordIndex words;
   std::vector<std::unique_ptr<Slot>> slots;
@@ -197,6 +221,89 @@ const RE2& RuleSet::Regexp(const Slot& slot) {
   return *re;
 }
 
+namespace {
+
+// Which set of a split view a pattern joins.
+enum StartClass { kAsciiStart = 0, kNonAsciiStart = 1, kAnyStart = 2 };
+
+StartClass ClassifyStart(const std::optional<ByteSet>& first_bytes) {
+  if (!first_bytes) return kAnyStart;
+  ByteSet ascii;
+  ascii.AddRange(0x00, 0x7F);
+  ByteSet non_ascii;
+  non_ascii.AddRange(0x80, 0xFF);
+  if (!first_bytes->Intersects(non_ascii)) return kAsciiStart;
+  if (!first_bytes->Intersects(ascii)) return kNonAsciiStart;
+  return kAnyStart;
+}
+
+}  // namespace
+
+void RuleSet::BuildPatternSets(ViewId view, const RuleSetOptions& options,
+                               ViewMatcher& matcher, DiagnosticSink& sink) {
+  int64_t total_size = 0;
+  for (const PendingPattern& p : matcher.pending) total_size += p.program_size;
+  const bool split = total_size >= options.split_patterns_above;
+  struct Group {
+    std::vector<const PendingPattern*> patterns;
+    int64_t program_size = 0;
+    ByteSet first_bytes;
+    bool unbounded = false;
+  };
+  std::array<Group, 3> groups;
+  for (const PendingPattern& p : matcher.pending) {
+    // Unsplit, the one set runs on every text: no bound needed.
+    const std::optional<ByteSet> first_bytes =
+        split ? MatchFirstBytes(p.regex, MatchOptions(RE2::Options().max_mem()))
+              : std::nullopt;
+    Group& g = groups[ClassifyStart(first_bytes)];
+    g.patterns.push_back(&p);
+    g.program_size += p.program_size;
+    g.first_bytes.Add(first_bytes ? *first_bytes : ByteSet::All());
+    g.unbounded |= !first_bytes;
+  }
+  for (const Group& g : groups) {
+    if (g.patterns.empty()) continue;
+    // RE2 needs ~64 bytes of budget per instruction to compile a program;
+    // the rest feeds the DFA cache, allocated as states are built. A set
+    // whose cache is too small does not fail: it flushes and rebuilds
+    // states, byte by byte, hundreds of times slower (measured: 5,000
+    // patterns on the raw view, 256 bytes per instruction, 43 kB/s; 1 KiB,
+    // 23 MB/s at the same peak RSS). Default: 64 MiB + 1 KiB per
+    // instruction of the set's patterns.
+    const int64_t budget =
+        options.set_max_mem > 0
+            ? options.set_max_mem
+            : (int64_t{64} << 20) + int64_t{1024} * g.program_size;
+    PatternSet ps;
+    ps.set = std::make_unique<RE2::Set>(MatchOptions(budget), RE2::UNANCHORED);
+    for (const PendingPattern* p : g.patterns) {
+      std::string error;
+      if (ps.set->Add(p->regex, &error) < 0) {
+        sink.Error({}, absl::StrCat("bad RE2 pattern: ", error));
+      }
+      ps.slots.push_back(p->slot);
+    }
+    if (!ps.set->Compile()) {
+      sink.Error({}, absl::StrCat("the ", ViewName(view), " view's patterns (",
+                                  g.patterns.size(), " rules, ", g.program_size,
+                                  " RE2 instructions) do not compile into "
+                                  "one RE2::Set within its memory budget of ",
+                                  budget, " bytes"));
+    }
+    const uint8_t bit = uint8_t{1} << matcher.pattern_sets.size();
+    for (int b = 0; b < 256; ++b) {
+      if (g.first_bytes.Contains(static_cast<unsigned char>(b))) {
+        matcher.gate[b] |= bit;
+      }
+    }
+    if (g.unbounded) matcher.always |= bit;
+    matcher.pattern_sets.push_back(std::move(ps));
+  }
+  matcher.pending.clear();
+  matcher.pending.shrink_to_fit();
+}
+
 absl::StatusOr<std::unique_ptr<const RuleSet>> RuleSet::Compile(
     const std::vector<RuleSpec>& specs, const Normalizer& normalizer,
     const RuleSetOptions& options, DiagnosticSink& sink) {
@@ -337,9 +444,8 @@ absl::StatusOr<std::unique_ptr<const RuleSet>> RuleSet::Compile(
         }
         slot->regex = std::move(regex);
       } else {
-        matcher->program_size += re->ProgramSize();
-        matcher->patterns.push_back(std::move(regex));
-        matcher->set_slots.push_back(slot_index);
+        matcher->pending.push_back(
+            {std::move(regex), slot_index, re->ProgramSize()});
         slot->re.store(re.release());
       }
       matcher->slots.push_back(std::move(slot));
@@ -359,44 +465,21 @@ absl::StatusOr<std::unique_ptr<const RuleSet>> RuleSet::Compile(
   }
   for (int v = 0; v < kViewCount; ++v) {
     ViewMatcher* matcher = set->matchers_[v].get();
-    if (matcher != nullptr) matcher->words.Finish();
-    if (matcher == nullptr || matcher->patterns.empty()) continue;
-    // RE2 needs ~64 bytes of budget per instruction to compile a program;
-    // the rest feeds the DFA cache, allocated as states are built. A set
-    // whose cache is too small does not fail: it flushes and rebuilds
-    // states, byte by byte, hundreds of times slower (measured: 5,000
-    // patterns on the raw view, 256 bytes per instruction, 43 kB/s; 1 KiB,
-    // 23 MB/s at the same peak RSS). Default: 64 MiB + 1 KiB per
-    // instruction of the view's patterns.
-    const int64_t budget =
-        options.set_max_mem > 0
-            ? options.set_max_mem
-            : (int64_t{64} << 20) + int64_t{1024} * matcher->program_size;
-    matcher->set =
-        std::make_unique<RE2::Set>(MatchOptions(budget), RE2::UNANCHORED);
-    for (const std::string& pattern : matcher->patterns) {
-      std::string error;
-      if (matcher->set->Add(pattern, &error) < 0) {
-        sink.Error({}, absl::StrCat("bad RE2 pattern: ", error));
-      }
-    }
-    matcher->patterns.clear();
-    matcher->patterns.shrink_to_fit();
-    if (!matcher->set->Compile()) {
-      sink.Error({},
-                 absl::StrCat("the ", ViewName(static_cast<ViewId>(v)),
-                              " view's patterns (", matcher->set_slots.size(),
-                              " rules, ", matcher->program_size,
-                              " RE2 instructions) do not compile into one "
-                              "RE2::Set within its memory budget of ",
-                              budget, " bytes"));
-    }
+    if (matcher == nullptr) continue;
+    matcher->words.Finish();
+    BuildPatternSets(static_cast<ViewId>(v), options, *matcher, sink);
   }
   if (sink.error_count() > errors_before) {
     return absl::InvalidArgumentError(absl::StrCat(
         sink.error_count() - errors_before, " error(s) compiling rules"));
   }
   return std::unique_ptr<const RuleSet>(std::move(set));
+}
+
+int RuleSet::pattern_set_count(ViewId view) const {
+  const ViewMatcher* matcher = matchers_[static_cast<int>(view)].get();
+  return matcher == nullptr ? 0
+                            : static_cast<int>(matcher->pattern_sets.size());
 }
 
 void RuleSet::Match(const NormalizedText& text,
@@ -422,24 +505,35 @@ void RuleSet::Match(const NormalizedText& text,
     if (!matcher->words.empty()) {
       matcher->words.FindCandidates(view.text(), view.tokens(), &candidates);
     }
-    if (matcher->set != nullptr) {
+    // Which sets can match: those whose first bytes the text holds.
+    uint8_t run = matcher->always;
+    if (!matcher->pattern_sets.empty()) {
+      const uint8_t all =
+          static_cast<uint8_t>((1u << matcher->pattern_sets.size()) - 1);
+      for (size_t i = 0; i < view.text().size() && run != all; ++i) {
+        run |= matcher->gate[static_cast<unsigned char>(view.text()[i])];
+      }
+    }
+    for (size_t s = 0; s < matcher->pattern_sets.size(); ++s) {
+      if ((run & (1u << s)) == 0) continue;
+      const PatternSet& group = matcher->pattern_sets[s];
       indices.clear();
       // Most comments match no pattern. Asked only whether any matches,
       // the set's DFA stops at the first match and keeps no match list
       // (measured on 200 bytes: 0.51 µs against 0.82 µs); only a comment
       // that matches pays for a second pass that lists the patterns.
       RE2::Set::ErrorInfo error;
-      if (matcher->set->Match(haystack, nullptr, &error) &&
-          matcher->set->Match(haystack, &indices, &error)) {
-        for (int i : indices) candidates.push_back(matcher->set_slots[i]);
+      if (group.set->Match(haystack, nullptr, &error) &&
+          group.set->Match(haystack, &indices, &error)) {
+        for (int i : indices) candidates.push_back(group.slots[i]);
       } else if (error.kind == RE2::Set::kOutOfMemory) {
         // Not expected: once compiled, an RE2::Set DFA short of memory
         // flushes its state cache and rebuilds states (slowly) rather than
         // fail, and Compile() checked that its budget holds a working DFA.
-        // Should it fail anyway, run every pattern of the view on its own:
+        // Should it fail anyway, run every pattern of the set on its own:
         // slower, same result, never a silent miss.
-        candidates.insert(candidates.end(), matcher->set_slots.begin(),
-                          matcher->set_slots.end());
+        candidates.insert(candidates.end(), group.slots.begin(),
+                          group.slots.end());
       }
     }
     std::sort(candidates.begin(), candidates.end());

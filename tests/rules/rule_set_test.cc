@@ -3,6 +3,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <random>
+#include <string>
+#include <vector>
+
 #include "absl/strings/str_cat.h"
 #include "rules/rule_parser.h"
 
@@ -31,9 +35,9 @@ class RuleSetTest : public ::testing::Test {
     set.Match(*n, &hits);
     std::vector<std::string> out;
     for (const RuleHit& h : hits) {
-      out.push_back(set.rules()[h.rule].id + "@" +
-                    text.substr(h.original.begin,
-                                h.original.end - h.original.begin));
+      out.push_back(
+          set.rules()[h.rule].id + "@" +
+          text.substr(h.original.begin, h.original.end - h.original.begin));
     }
     return out;
   }
@@ -118,10 +122,11 @@ TEST_F(RuleSetTest, RejectsWordListsOverTheProgramBudget) {
   DiagnosticSink sink;
   RuleSetOptions options;
   options.max_program_size = 100;
-  auto set = Compile(absl::StrCat("pack: p\nrules:\n  - {id: many, category: x, "
-                                  "weight: 1, views: [arabic], words: [",
-                                  words, "]}\n"),
-                     sink, options);
+  auto set =
+      Compile(absl::StrCat("pack: p\nrules:\n  - {id: many, category: x, "
+                           "weight: 1, views: [arabic], words: [",
+                           words, "]}\n"),
+              sink, options);
   EXPECT_FALSE(set.ok());
   EXPECT_THAT(sink.ToString(), HasSubstr("over the budget of 100 [many]"));
   // A small list under the same budget loads and matches.
@@ -170,6 +175,57 @@ rules:
                      sink);
   ASSERT_TRUE(set.ok());
   EXPECT_THAT(Hits(**set, "abc zz d"), ::testing::ElementsAre("e@zz"));
+}
+
+// Many patterns are split into sets by the first bytes of their matches
+// (RuleSetOptions::split_patterns_above); a comment skips the sets none of
+// whose first bytes it holds. Split or not, the hits are the same.
+TEST_F(RuleSetTest, SplitPatternSetsFindWhatOneSetFinds) {
+  constexpr char kPatterns[] = R"(pack: p
+rules:
+  - {id: kill, category: threat, weight: 9, pattern: '\bkill(?:s|ed)?\b'}
+  - {id: spelled, category: insult, weight: 5, pattern: 'i+[\W_]*d+[\W_]*i+[\W_]*o+[\W_]*t+'}
+  - {id: kalb, category: insult, weight: 5, pattern: 'ك+ـ*ل+ـ*ب+'}
+  - {id: handle, category: spam, weight: 5, pattern: '(?:whatsapp|واتساب)\W{0,3}@?\w+'}
+  - {id: behind, category: x, weight: 1, pattern: '\Bzz|yy'}
+  - {id: line, category: x, weight: 1, pattern: '(?m:^)qq'}
+  - {id: empty, category: x, weight: 1, pattern: 'w*v'}
+  - {id: maybe, category: x, weight: 1, pattern: '(?:jj|)'}
+)";
+  DiagnosticSink sink;
+  RuleSetOptions split_options;
+  split_options.split_patterns_above = 0;
+  auto split = Compile(kPatterns, sink, split_options);
+  ASSERT_TRUE(split.ok()) << sink.ToString();
+  auto one = Compile(kPatterns, sink);
+  ASSERT_TRUE(one.ok()) << sink.ToString();
+  EXPECT_EQ((*split)->pattern_set_count(ViewId::kArabic), 3);
+  EXPECT_EQ((*one)->pattern_set_count(ViewId::kArabic), 1);
+
+  EXPECT_THAT(Hits(**split, "i will kill you"),
+              ::testing::ElementsAre("kill@kill"));
+  EXPECT_THAT(Hits(**split, "يا كلب"), ::testing::ElementsAre("kalb@كلب"));
+  EXPECT_THAT(Hits(**split, "كلمني واتساب @abc"),
+              ::testing::ElementsAre("handle@واتساب @abc"));
+  EXPECT_THAT(Hits(**split, "azz"), ::testing::ElementsAre("behind@zz"));
+  EXPECT_THAT(Hits(**split, "x\nqq"), ::testing::ElementsAre("line@qq"));
+  EXPECT_TRUE(Hits(**split, "هذا كلام عادي").empty());
+
+  const std::vector<std::string> pieces = {
+      "kill", "kills", "ك",  "ل",  "ب",        "ـ",      "i", "d",  "o",  "t",
+      "_",    " ",     "\n", "-",  "whatsapp", "واتساب", "@", "zz", "yy", "a",
+      "qq",   "v",     "w",  "jj", "1",        "é",      "!", "س"};
+  std::mt19937 rng(7);
+  int texts_with_hits = 0;
+  for (int round = 0; round < 3000; ++round) {
+    std::string text;
+    const int n = static_cast<int>(rng() % 10);
+    for (int i = 0; i < n; ++i) text += pieces[rng() % pieces.size()];
+    const std::vector<std::string> expected = Hits(**one, text);
+    ASSERT_EQ(Hits(**split, text), expected) << "text: " << text;
+    if (!expected.empty()) ++texts_with_hits;
+  }
+  EXPECT_GT(texts_with_hits, 1000);
 }
 
 }  // namespace
