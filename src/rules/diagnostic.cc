@@ -37,7 +37,8 @@ void DiagnosticSink::Warning(const SourceLocation& where, std::string message,
 
 std::string DiagnosticSink::ToString() const {
   std::string out;
-  for (const Diagnostic& d : diagnostics_) absl::StrAppend(&out, d.ToString(), "\n");
+  for (const Diagnostic& d : diagnostics_)
+    absl::StrAppend(&out, d.ToString(), "\n");
   return out;
 }
 

@@ -35,12 +35,14 @@ class Parser {
       return spec;
     }
     if (!root.IsMap()) {
-      sink_.Error(At(root), "top level must be a mapping with `pack:` and "
-                            "`rules:`, or `policies:`");
+      sink_.Error(At(root),
+                  "top level must be a mapping with `pack:` and "
+                  "`rules:`, or `policies:`");
       return spec;
     }
-    CheckKeys(root, {"pack", "description", "owner", "language", "exceptions",
-                     "rules", "policies", "categories"},
+    CheckKeys(root,
+              {"pack", "description", "owner", "language", "exceptions",
+               "rules", "policies", "categories"},
               "");
     if (root["rules"] || root["pack"]) {
       PackSpec pack;
@@ -212,8 +214,7 @@ class Parser {
         out.emplace_back(item.Scalar(), At(item));
       }
     } else {
-      sink_.Error(At(n),
-                  absl::StrCat("`", key, "` must be a string or a list"),
+      sink_.Error(At(n), absl::StrCat("`", key, "` must be a string or a list"),
                   rule_id);
     }
     return out;
@@ -229,10 +230,11 @@ class Parser {
     rule.pack = pack_id;
     rule.where = At(r);
     RequireString(r, "id", &rule.id, "");
-    CheckKeys(r, {"id", "category", "weight", "pattern", "words", "composite",
-                  "views", "clitics", "exceptions", "mode", "description",
-                  "tests"},
-              rule.id);
+    CheckKeys(
+        r,
+        {"id", "category", "weight", "pattern", "words", "composite", "views",
+         "clitics", "exceptions", "mode", "description", "tests"},
+        rule.id);
     RequireString(r, "category", &rule.category, rule.id);
     if (const YAML::Node w = r["weight"]) {
       Number(w, "weight", &rule.weight, rule.id);
@@ -281,10 +283,10 @@ class Parser {
         } else if (m == "shadow") {
           rule.mode = RuleMode::kShadow;
         } else {
-          sink_.Error(At(mode),
-                      absl::StrCat("`mode` must be enforce or shadow, not \"",
-                                   m, "\""),
-                      rule.id);
+          sink_.Error(
+              At(mode),
+              absl::StrCat("`mode` must be enforce or shadow, not \"", m, "\""),
+              rule.id);
         }
       }
     }
@@ -312,7 +314,8 @@ class Parser {
       }
     }
     if (const YAML::Node exceptions = r["exceptions"]) {
-      for (auto& [text, where] : StringList(exceptions, "exceptions", rule.id)) {
+      for (auto& [text, where] :
+           StringList(exceptions, "exceptions", rule.id)) {
         if (text.empty()) {
           sink_.Error(where, "empty entry in `exceptions`", rule.id);
           continue;
@@ -328,8 +331,9 @@ class Parser {
 
   void ParseTests(const YAML::Node& tests, RuleSpec* rule) {
     if (!tests.IsMap()) {
-      sink_.Error(At(tests), "`tests:` must map `match:` and/or `no_match:` "
-                             "to example comments",
+      sink_.Error(At(tests),
+                  "`tests:` must map `match:` and/or `no_match:` "
+                  "to example comments",
                   rule->id);
       return;
     }
@@ -357,11 +361,12 @@ class Parser {
     CompositeSpec c;
     c.where = At(n);
     YAML::Node list;
-    const int kinds = (n["all"] ? 1 : 0) + (n["any"] ? 1 : 0) +
-                      (n["at_least"] ? 1 : 0);
+    const int kinds =
+        (n["all"] ? 1 : 0) + (n["any"] ? 1 : 0) + (n["at_least"] ? 1 : 0);
     if (kinds != 1) {
-      sink_.Error(At(n), "`composite` needs exactly one of `all`, `any`, "
-                         "`at_least`",
+      sink_.Error(At(n),
+                  "`composite` needs exactly one of `all`, `any`, "
+                  "`at_least`",
                   rule_id);
       return std::nullopt;
     }
@@ -400,8 +405,9 @@ class Parser {
     }
     if (c.kind == CompositeSpec::Kind::kAtLeast &&
         c.at_least > static_cast<int>(c.operands.size())) {
-      sink_.Error(At(n), absl::StrCat("`at_least: ", c.at_least, "` of only ",
-                                      c.operands.size(), " operands"),
+      sink_.Error(At(n),
+                  absl::StrCat("`at_least: ", c.at_least, "` of only ",
+                               c.operands.size(), " operands"),
                   rule_id);
     }
     return c;
@@ -432,8 +438,9 @@ class Parser {
     PolicySpec policy;
     policy.where = At(p);
     RequireString(p, "id", &policy.id, "");
-    CheckKeys(p, {"id", "site", "section", "review_at", "reject_at",
-                  "overrides", "examples"},
+    CheckKeys(p,
+              {"id", "site", "section", "review_at", "reject_at", "overrides",
+               "examples"},
               "");
     OptionalString(p, "site", &policy.site, "");
     OptionalString(p, "section", &policy.section, "");
@@ -457,15 +464,17 @@ class Parser {
       } else {
         for (const YAML::Node& o : overrides) {
           if (!o.IsMap()) {
-            sink_.Error(At(o), "each override is a mapping: {category, "
-                               "min_weight, action}");
+            sink_.Error(At(o),
+                        "each override is a mapping: {category, "
+                        "min_weight, action}");
             continue;
           }
           CheckKeys(o, {"category", "min_weight", "action"}, "");
           CategoryOverrideSpec spec;
           spec.where = At(o);
           RequireString(o, "category", &spec.category, "");
-          if (o["min_weight"]) Number(o["min_weight"], "min_weight", &spec.min_weight, "");
+          if (o["min_weight"])
+            Number(o["min_weight"], "min_weight", &spec.min_weight, "");
           if (o["action"]) {
             ParseAction(o["action"], &spec.action);
           } else {
@@ -481,8 +490,9 @@ class Parser {
       } else {
         for (const YAML::Node& e : examples) {
           if (!e.IsMap()) {
-            sink_.Error(At(e), "each example is a mapping: {text, expect, "
-                               "site?, section?}");
+            sink_.Error(At(e),
+                        "each example is a mapping: {text, expect, "
+                        "site?, section?}");
             continue;
           }
           CheckKeys(e, {"text", "expect", "site", "section"}, "");
@@ -554,8 +564,7 @@ RuleFileSpec ParseRuleFile(absl::string_view file, absl::string_view content,
     const int line =
         1 + static_cast<int>(std::count(before.begin(), before.end(), '\n'));
     const int column = static_cast<int>(
-        bad - (line_start == absl::string_view::npos ? 0 : line_start + 1) +
-        1);
+        bad - (line_start == absl::string_view::npos ? 0 : line_start + 1) + 1);
     sink.Error({std::string(file), line, column},
                absl::StrCat("invalid UTF-8 at byte offset ", bad,
                             ": rule files must be UTF-8"));

@@ -10,7 +10,6 @@
 #pragma once
 
 #include "absl/strings/string_view.h"
-
 #include "rules/diagnostic.h"
 #include "rules/rule_spec.h"
 

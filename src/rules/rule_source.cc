@@ -37,8 +37,7 @@ absl::StatusOr<std::vector<RuleFile>> DirectoryRuleSource::ReadAll() const {
     if (!in.good() && !in.eof()) {
       return absl::UnavailableError(absl::StrCat("cannot read ", p.string()));
     }
-    files.push_back({p.string(),
-                     fs::relative(p, dir_, ec).generic_string(),
+    files.push_back({p.string(), fs::relative(p, dir_, ec).generic_string(),
                      content.str()});
   }
   if (ec) {
@@ -49,8 +48,9 @@ absl::StatusOr<std::vector<RuleFile>> DirectoryRuleSource::ReadAll() const {
     return absl::InvalidArgumentError(
         absl::StrCat("rules directory ", dir_, " holds no *.yaml file"));
   }
-  std::sort(files.begin(), files.end(),
-            [](const RuleFile& a, const RuleFile& b) { return a.path < b.path; });
+  std::sort(
+      files.begin(), files.end(),
+      [](const RuleFile& a, const RuleFile& b) { return a.path < b.path; });
   return files;
 }
 

@@ -30,7 +30,8 @@ absl::StatusOr<std::shared_ptr<const Ruleset>> LoadRuleset(
     }
     for (PolicySpec& p : spec.policies) policies.push_back(std::move(p));
     for (const CategoryCapSpec& cap : spec.category_caps) {
-      auto [it, fresh] = ruleset->category_caps.emplace(cap.category, cap.max_score);
+      auto [it, fresh] =
+          ruleset->category_caps.emplace(cap.category, cap.max_score);
       if (!fresh) {
         sink.Error(cap.where, absl::StrCat("category \"", cap.category,
                                            "\" is capped twice"));

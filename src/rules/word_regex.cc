@@ -14,8 +14,7 @@ namespace {
 
 // Prefixes: و/ف, then بال كال ال لل or a bare ب ك ل. Suffixes: pronouns,
 // which never follow the article (الكلبي is "canine", not "the my-dog").
-constexpr absl::string_view kCliticPrefix =
-    "(?:[وف]?(?:[بك]?ال|لل|[بكل])?)";
+constexpr absl::string_view kCliticPrefix = "(?:[وف]?(?:[بك]?ال|لل|[بكل])?)";
 constexpr absl::string_view kCliticArticle = "[وف]?(?:[بك]?ال|لل)";
 constexpr absl::string_view kCliticNoArticle = "[وف]?[بكل]?";
 constexpr absl::string_view kCliticSuffix =
@@ -59,7 +58,8 @@ std::vector<Piece> Split(absl::string_view text) {
     pieces.back().cps.push_back(c);
   }
   // Leading and trailing separators carry no meaning.
-  while (!pieces.empty() && pieces.front().separator) pieces.erase(pieces.begin());
+  while (!pieces.empty() && pieces.front().separator)
+    pieces.erase(pieces.begin());
   while (!pieces.empty() && pieces.back().separator) pieces.pop_back();
   return pieces;
 }
@@ -135,8 +135,12 @@ std::string ArabiziWord(const std::vector<UChar32>& cps) {
       case 0x0627:  // ا
         out += first ? absl::StrCat(kVowelMarkers, optional) : "\\x1d";
         break;
-      case 0x0648: out += "(?:و|\\x1f)"; break;
-      case 0x064A: out += "(?:ي|\\x1e)"; break;
+      case 0x0648:
+        out += "(?:و|\\x1f)";
+        break;
+      case 0x064A:
+        out += "(?:ي|\\x1e)";
+        break;
       case 0x0647:  // ه; at the end also ة written a/e/ah
         if (!last) {
           out += "ه";
@@ -146,17 +150,39 @@ std::string ArabiziWord(const std::vector<UChar32>& cps) {
           out += "(?:[\\x1d\\x1e]?ه?)";
         }
         break;
-      case 0x062D: out += "[حه]"; break;
-      case 0x0639: out += "[عء]"; break;
-      case 0x0642: out += "[قكء]"; break;
-      case 0x0637: out += "[طت]"; break;
-      case 0x0635: out += "[صس]"; break;
-      case 0x0636: out += "[ضد]"; break;
-      case 0x0638: out += "[ظزذ]"; break;
-      case 0x0630: out += "[ذزد]"; break;
-      case 0x062B: out += "[ثتس]"; break;
-      case 0x0621: out += "[ءع]"; break;
-      default: out += Quote(Utf8(c)); break;
+      case 0x062D:
+        out += "[حه]";
+        break;
+      case 0x0639:
+        out += "[عء]";
+        break;
+      case 0x0642:
+        out += "[قكء]";
+        break;
+      case 0x0637:
+        out += "[طت]";
+        break;
+      case 0x0635:
+        out += "[صس]";
+        break;
+      case 0x0636:
+        out += "[ضد]";
+        break;
+      case 0x0638:
+        out += "[ظزذ]";
+        break;
+      case 0x0630:
+        out += "[ذزد]";
+        break;
+      case 0x062B:
+        out += "[ثتس]";
+        break;
+      case 0x0621:
+        out += "[ءع]";
+        break;
+      default:
+        out += Quote(Utf8(c));
+        break;
     }
   }
   return out;
@@ -179,7 +205,8 @@ std::string WordRegex(ViewId view, const NormalizedText& rendered,
         // between Arabic ones.
         const bool arabic_next = IsArabicWord(pieces[p + 1].cps);
         absl::StrAppend(&out, "(?:", kWordBoundaryClass, "+",
-                        arabic_next ? "[\\x1a\\x1c-\\x1f\\x21-\\x7f]+" : "[\\x1a\\x1c-\\x1f\\x{80}-\\x{10FFFF}]+",
+                        arabic_next ? "[\\x1a\\x1c-\\x1f\\x21-\\x7f]+"
+                                    : "[\\x1a\\x1c-\\x1f\\x{80}-\\x{10FFFF}]+",
                         ")*", kWordBoundaryClass, "+");
       } else {
         absl::StrAppend(&out, kWordBoundaryClass, "+");
@@ -199,8 +226,8 @@ std::string WordRegex(ViewId view, const NormalizedText& rendered,
         for (UChar32 c : piece.cps) word += Quote(Utf8(c));
         break;
     }
-    const bool affixes = clitics && arabic && view != ViewId::kTranslit &&
-                         view != ViewId::kRaw;
+    const bool affixes =
+        clitics && arabic && view != ViewId::kTranslit && view != ViewId::kRaw;
     // Clitics attach to the first word of a phrase (prefix) and the last
     // (suffix).
     const bool first = p == 0, last = p + 1 == pieces.size();
