@@ -33,10 +33,6 @@ bool ByteSet::empty() const {
   return (bits_[0] | bits_[1] | bits_[2] | bits_[3]) == 0;
 }
 
-bool ByteSet::full() const {
-  return (bits_[0] & bits_[1] & bits_[2] & bits_[3]) == ~uint64_t{0};
-}
-
 namespace {
 
 // The byte before a match, as the assertions that look back tell them

@@ -1,10 +1,11 @@
-// The bytes a regex's matches can start with. A text that holds none of
-// them cannot match, so a scan for the regex (or for an RE2::Set of such
-// regexes) can skip it without reading it through the DFA.
+// The bytes a regex's non-empty matches can start with. A text that holds
+// none of them holds no non-empty match, so a scan for the regex (or for
+// an RE2::Set of such regexes) can skip it without running the DFA; an
+// empty match never yields a hit anyway.
 //
 //   std::optional<ByteSet> first = MatchFirstBytes("\\bkill(?:s|ed)?\\b",
 //                                                  options);
-//   // first holds 'k' (and perhaps a few bytes around it: see below).
+//   // *first holds 'k' (and 'l': the bounds are rounded up, see below).
 //
 // Thread safety: ByteSet is a value; MatchFirstBytes is stateless.
 #pragma once
@@ -32,19 +33,20 @@ class ByteSet {
   }
   bool Intersects(const ByteSet& other) const;
   bool empty() const;
-  bool full() const;
 
  private:
   std::array<uint64_t, 4> bits_{};
 };
 
-// The bytes a match of `pattern` (compiled with `options`) can start with,
-// wherever in a text the match starts: at its beginning, or after a word
-// character, a newline or another character (\b, \B and (?m)^ look back).
-// A superset: bounds come from RE2::PossibleMatchRange, so a pattern
-// starting with "t" or "w" yields t..w. nullopt when no bound is known:
-// the pattern can match the empty string, RE2 gives up on it, or it does
-// not compile.
+// The bytes a non-empty match of `pattern` (compiled with `options`) can
+// start with, wherever in a text it starts: at the beginning, or after a
+// word character, a newline or another character (\b, \B and (?m)^ look
+// back), and whatever text follows it (\b, \B and $ look ahead). A
+// superset: the bounds come from RE2::PossibleMatchRange, so a pattern
+// whose matches start with "t" or "w" yields t..x. A pattern that matches
+// the empty string yields about every byte, since any text may follow.
+// nullopt when no bound is known: the pattern does not compile, RE2's
+// analysis gives up, or `options` are not UTF-8.
 std::optional<ByteSet> MatchFirstBytes(absl::string_view pattern,
                                        const RE2::Options& options);
 
