@@ -1,5 +1,6 @@
 #include "audit/sqlite_audit_store.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 
 #include <filesystem>
@@ -136,9 +137,15 @@ SqliteAuditStore::SqliteAuditStore(SqliteAuditStoreOptions options, sqlite3* db,
       checkpoint_db_(checkpoint_db) {
   if (checkpoint_db_ != nullptr) {
     sqlite3_wal_hook(db_, &SqliteAuditStore::OnWalCommit, this);
-    checkpointer_ = std::thread([this] { CheckpointLoop(); });
+    checkpointer_ = std::thread([this] {
+      pthread_setname_np(pthread_self(), "audit-checkpt");  // for top, perf
+      CheckpointLoop();
+    });
   }
-  writer_ = std::thread([this] { WriterLoop(); });
+  writer_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "audit-writer");
+    WriterLoop();
+  });
 }
 
 SqliteAuditStore::~SqliteAuditStore() {
@@ -225,11 +232,13 @@ absl::Status SqliteAuditStore::Flush() {
     SqliteAuditStore* self;
     int64_t target;
   } wait{this, appended_};
+  ++flushing_;  // the writer stops waiting for a larger batch
   mu_.Await(absl::Condition(
       +[](Wait* w) ABSL_NO_THREAD_SAFETY_ANALYSIS {
         return w->self->finished_ >= w->target;
       },
       &wait));
+  --flushing_;
   absl::Status s = first_error_;
   first_error_ = absl::OkStatus();
   return s;
@@ -238,6 +247,11 @@ absl::Status SqliteAuditStore::Flush() {
 int64_t SqliteAuditStore::committed() const {
   absl::MutexLock lock(&mu_);
   return committed_;
+}
+
+int64_t SqliteAuditStore::commits() const {
+  absl::MutexLock lock(&mu_);
+  return commits_;
 }
 
 void SqliteAuditStore::WriterLoop() {
@@ -251,6 +265,17 @@ void SqliteAuditStore::WriterLoop() {
           },
           this));
       if (queue_.empty() && stopping_) return;
+      if (options_.commit_delay > absl::ZeroDuration()) {
+        mu_.AwaitWithTimeout(
+            absl::Condition(
+                +[](SqliteAuditStore* s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s->mu_) {
+                  return s->queue_.size() >=
+                             SqliteAuditStoreOptions::kCommitDelayBatch ||
+                         s->stopping_ || s->flushing_ > 0;
+                },
+                this),
+            options_.commit_delay);
+      }
       const size_t n =
           std::min(queue_.size(), static_cast<size_t>(options_.max_batch));
       for (size_t i = 0; i < n; ++i) {
@@ -260,15 +285,22 @@ void SqliteAuditStore::WriterLoop() {
     }
     const absl::Status status = CommitBatch(batch);
     const int64_t n = static_cast<int64_t>(batch.size());
+    {
+      // Counted before the callbacks run, so a caller that has its answer
+      // sees it in committed() and commits().
+      absl::MutexLock lock(&mu_);
+      if (status.ok()) {
+        committed_ += n;
+        ++commits_;
+      } else if (first_error_.ok()) {
+        first_error_ = status;
+      }
+    }
     for (Pending& p : batch) p.done(status);
     batch.clear();
+    // Finished after the callbacks, so Flush() returns once they have run.
     absl::MutexLock lock(&mu_);
     finished_ += n;
-    if (status.ok()) {
-      committed_ += n;
-    } else if (first_error_.ok()) {
-      first_error_ = status;
-    }
   }
 }
 

@@ -1,6 +1,7 @@
 #include "engine/rules_watcher.h"
 
 #include <poll.h>
+#include <pthread.h>
 #include <sys/eventfd.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
@@ -73,7 +74,10 @@ absl::StatusOr<std::unique_ptr<RulesWatcher>> RulesWatcher::Start(
     return absl::InternalError(
         absl::StrCat("cannot watch ", w->dir_, ": ", std::strerror(errno)));
   }
-  w->thread_ = std::thread([raw = w.get()] { raw->Loop(); });
+  w->thread_ = std::thread([raw = w.get()] {
+    pthread_setname_np(pthread_self(), "rules-watcher");  // for top, perf
+    raw->Loop();
+  });
   return w;
 }
 

@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <thread>
 
+#include "absl/synchronization/notification.h"
+#include "absl/time/time.h"
 #include "audit/memory_audit_store.h"
 #include "audit/sqlite_audit_store.h"
 #include "util/sha256.h"
@@ -265,6 +267,69 @@ TEST(SqliteAuditStoreTest, DuplicateDecisionIdFailsTheAppendVisibly) {
   EXPECT_EQ(dup.code(), absl::StatusCode::kUnavailable);
   EXPECT_THAT(std::string(dup.message()), ::testing::HasSubstr("UNIQUE"));
   EXPECT_FALSE((*store)->Flush().ok());
+}
+
+// --audit_commit_delay_us: the writer waits for a batch, but never past
+// kCommitDelayBatch records, a Flush() or shutdown. The delay here is an
+// hour: a test that waited for it would time out.
+SqliteAuditStoreOptions DelayedOptions(const std::string& path) {
+  SqliteAuditStoreOptions o;
+  o.path = path;
+  o.full_sync = false;
+  o.commit_delay = absl::Hours(1);
+  return o;
+}
+
+TEST(SqliteAuditStoreTest, CommitDelayGathersOneBatch) {
+  const std::string path = TempDb("delay-batch.db");
+  auto store = SqliteAuditStore::Open(DelayedOptions(path));
+  ASSERT_TRUE(store.ok());
+  constexpr int kRecords = SqliteAuditStoreOptions::kCommitDelayBatch;
+  std::atomic<int> ok{0};
+  absl::Notification all_done;
+  for (int i = 0; i < kRecords; ++i) {
+    (*store)->Append(Record(i), [&](absl::Status s) {
+      if (s.ok() && ++ok == kRecords) all_done.Notify();
+    });
+  }
+  // The batch is full: committed without waiting for the delay or a Flush.
+  ASSERT_TRUE(all_done.WaitForNotificationWithTimeout(absl::Seconds(60)));
+  EXPECT_EQ((*store)->commits(), 1);
+  EXPECT_EQ((*store)->committed(), kRecords);
+  EXPECT_EQ(Query(path, "SELECT count(*) FROM decisions"),
+            std::to_string(kRecords));
+}
+
+TEST(SqliteAuditStoreTest, FlushDoesNotWaitForTheCommitDelay) {
+  const std::string path = TempDb("delay-flush.db");
+  auto store = SqliteAuditStore::Open(DelayedOptions(path));
+  ASSERT_TRUE(store.ok());
+  absl::Notification done;
+  (*store)->Append(Record(1), [&](absl::Status s) {
+    EXPECT_TRUE(s.ok()) << s;
+    done.Notify();
+  });
+  absl::Notification flushed;
+  std::thread flusher([&] {
+    EXPECT_TRUE((*store)->Flush().ok());
+    flushed.Notify();
+  });
+  EXPECT_TRUE(flushed.WaitForNotificationWithTimeout(absl::Seconds(60)));
+  EXPECT_TRUE(done.HasBeenNotified());
+  EXPECT_EQ((*store)->committed(), 1);
+  store->reset();  // would end a still-waiting writer, and so the Flush
+  flusher.join();
+}
+
+TEST(SqliteAuditStoreTest, ShutdownCommitsWhatWaitsForTheCommitDelay) {
+  const std::string path = TempDb("delay-shutdown.db");
+  auto store = SqliteAuditStore::Open(DelayedOptions(path));
+  ASSERT_TRUE(store.ok());
+  absl::Status status = absl::UnknownError("callback not called");
+  (*store)->Append(Record(1), [&](absl::Status s) { status = s; });
+  store->reset();
+  EXPECT_TRUE(status.ok()) << status;
+  EXPECT_EQ(Query(path, "SELECT count(*) FROM decisions"), "1");
 }
 
 TEST(SqliteAuditStoreTest, UnopenablePathIsAClearError) {
