@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
@@ -270,7 +271,9 @@ void SqliteAuditStore::WriterLoop() {
             absl::Condition(
                 +[](SqliteAuditStore* s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s->mu_) {
                   return s->queue_.size() >=
-                             SqliteAuditStoreOptions::kCommitDelayBatch ||
+                             static_cast<size_t>(std::min(
+                                 SqliteAuditStoreOptions::kCommitDelayBatch,
+                                 s->options_.max_batch)) ||
                          s->stopping_ || s->flushing_ > 0;
                 },
                 this),

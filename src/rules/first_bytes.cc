@@ -80,6 +80,10 @@ bool AddFirstBytes(absl::string_view pattern, const Context& context,
 std::optional<ByteSet> MatchFirstBytes(absl::string_view pattern,
                                        const RE2::Options& options) {
   if (options.encoding() != RE2::Options::EncodingUTF8) return std::nullopt;
+  // Wrapped in (?:...), an invalid pattern such as "a)|(b" could compile.
+  if (!RE2(re2::StringPiece(pattern.data(), pattern.size()), options).ok()) {
+    return std::nullopt;
+  }
   ByteSet first;
   if (!AddFirstBytes(pattern, kBeginning, options, &first)) {
     return std::nullopt;

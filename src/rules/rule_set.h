@@ -39,9 +39,9 @@
 namespace hakam {
 
 struct RuleSetOptions {
-  // Memory budget of each view's RE2::Set, in bytes; most of it is the
-  // DFA's state cache, allocated only as states are needed. Default 0:
-  // sized to the view's patterns, 64 MiB plus 1 KiB per RE2 instruction
+  // Memory budget of each RE2::Set of patterns, in bytes; most of it is
+  // the DFA's state cache, allocated only as states are needed. Default 0:
+  // sized to the set's patterns, 64 MiB plus 1 KiB per RE2 instruction
   // (RE2's own default, 8 MiB, fails to compile sets of ~20k patterns, and
   // a cache too small for the states text needs makes matching hundreds
   // of times slower).

@@ -108,7 +108,7 @@ TEST(MatchFirstBytesTest, APatternThatMatchesEmptyCanStartAnywhere) {
 }
 
 TEST(MatchFirstBytesTest, NoBoundForBadOrEmptyOnlyPatterns) {
-  for (const char* pattern : {"(", "$", "\\z"}) {
+  for (const char* pattern : {"(", "a)|(b", "x\\", "$", "\\z"}) {
     EXPECT_FALSE(First(pattern).has_value()) << pattern;
   }
   RE2::Options latin1 = Utf8();
