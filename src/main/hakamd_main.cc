@@ -51,6 +51,14 @@ int main(int argc, char** argv) {
       "Usage: hakamd [--listen=ADDR] [--rules=DIR] "
       "[--audit_db=FILE]");
   absl::ParseCommandLine(argc, argv);
+  // Checked before the rules load, so a typo fails at once.
+  const int commit_delay_us = absl::GetFlag(FLAGS_audit_commit_delay_us);
+  if (commit_delay_us < 0 || commit_delay_us > 1000000) {
+    std::fprintf(stderr,
+                 "hakamd: --audit_commit_delay_us=%d: must be 0 to 1000000\n",
+                 commit_delay_us);
+    return 2;
+  }
   // Debian's Abseil is built without NDEBUG, so every Mutex lock feeds a
   // lock-order graph for deadlock detection: ~4% of the server's CPU under
   // load. Tests keep it on.
@@ -76,13 +84,6 @@ int main(int argc, char** argv) {
   hakam::SqliteAuditStoreOptions audit_options;
   audit_options.path = absl::GetFlag(FLAGS_audit_db);
   audit_options.full_sync = absl::GetFlag(FLAGS_audit_full_sync);
-  const int commit_delay_us = absl::GetFlag(FLAGS_audit_commit_delay_us);
-  if (commit_delay_us < 0 || commit_delay_us > 1000000) {
-    std::fprintf(stderr,
-                 "hakamd: --audit_commit_delay_us=%d: must be 0 to 1000000\n",
-                 commit_delay_us);
-    return 2;
-  }
   audit_options.commit_delay = absl::Microseconds(commit_delay_us);
   absl::StatusOr<std::unique_ptr<hakam::SqliteAuditStore>> audit =
       hakam::SqliteAuditStore::Open(audit_options);

@@ -10,8 +10,9 @@ hakam=$2
 work=$(mktemp -d)
 trap 'kill $pid 2>/dev/null || true; rm -rf "$work"' EXIT
 
+# With a commit delay, so group commit is exercised end to end too.
 "$hakamd" --listen=127.0.0.1:0 --rules=./rules --audit_db="$work/var/audit.db" \
-  2> "$work/hakamd.log" &
+  --audit_commit_delay_us=2000 2> "$work/hakamd.log" &
 pid=$!
 for _ in $(seq 100); do
   grep -q "listening on" "$work/hakamd.log" && break
@@ -44,6 +45,12 @@ if "$hakamd" --listen=127.0.0.1:0 --rules="$work/badrules" --audit_db="$work/x.d
   echo "hakamd started with broken rules"; exit 1
 fi
 grep -q "bad.yaml:3:5: error: bad RE2 pattern" "$work/bad.log"
+
+# A flag out of range is refused, naming it.
+if "$hakamd" --audit_commit_delay_us=-1 --audit_db="$work/y.db" 2> "$work/flag.log"; then
+  echo "hakamd started with --audit_commit_delay_us=-1"; exit 1
+fi
+grep -q -- "--audit_commit_delay_us=-1: must be 0 to 1000000" "$work/flag.log"
 
 # --- Hot reload, on a copy of the rules ------------------------------------
 # wait_for PATTERN FILE: waits (up to 10 s) for a line matching PATTERN.
