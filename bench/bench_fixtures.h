@@ -81,6 +81,13 @@ inline int64_t ThreadCpuNanos() {
   return int64_t{ts.tv_sec} * 1000000000 + ts.tv_nsec;
 }
 
+// CPU time of the whole process (every thread), in nanoseconds.
+inline int64_t ProcessCpuNanos() {
+  timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return int64_t{ts.tv_sec} * 1000000000 + ts.tv_nsec;
+}
+
 // Sets bytes/s from `bytes` and items/s from the iteration count.
 inline void ReportThroughput(benchmark::State& state, int64_t bytes) {
   state.SetBytesProcessed(bytes);
