@@ -22,6 +22,7 @@
 #include "absl/synchronization/mutex.h"
 #include "audit/audit_store.h"
 #include "engine/engine.h"
+#include "service/memory_trimmer.h"
 #include "service/server.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:0",
@@ -88,6 +89,9 @@ int main(int argc, char** argv) {
                  server.status().ToString().c_str());
     return 1;
   }
+  // As hakamd with its defaults, so the two compare.
+  const std::unique_ptr<hakam::MemoryTrimmer> trimmer =
+      hakam::MemoryTrimmer::Start(hakam::MemoryTrimmerOptions());
   std::fprintf(stderr,
                "hakam-bench-server: ruleset %s (%zu rules), NO AUDIT, "
                "listening on %s (port %d)\n",

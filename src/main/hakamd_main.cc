@@ -10,6 +10,7 @@
 #include "engine/engine.h"
 #include "engine/reloader.h"
 #include "engine/rules_watcher.h"
+#include "service/memory_trimmer.h"
 #include "service/server.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051", "Address to serve gRPC on");
@@ -30,6 +31,10 @@ ABSL_FLAG(int, max_concurrent_streams, 256,
           "on the client's side (0: no limit)");
 ABSL_FLAG(int, shutdown_grace_seconds, 10,
           "On SIGTERM/SIGINT, how long in-flight calls may take to finish");
+ABSL_FLAG(int, memory_trim_interval_s, 10,
+          "Every this many seconds, hand the heap's free pages back to the "
+          "kernel (glibc malloc_trim), so RSS follows the load rather than "
+          "its worst backlog; 0 never");
 ABSL_FLAG(bool, watch_rules, true,
           "Reload the rules when a file under --rules changes (inotify)");
 ABSL_FLAG(int, watch_debounce_ms, 300,
@@ -57,6 +62,13 @@ int main(int argc, char** argv) {
     std::fprintf(stderr,
                  "hakamd: --audit_commit_delay_us=%d: must be 0 to 1000000\n",
                  commit_delay_us);
+    return 2;
+  }
+  const int trim_interval_s = absl::GetFlag(FLAGS_memory_trim_interval_s);
+  if (trim_interval_s < 0 || trim_interval_s > 3600) {
+    std::fprintf(stderr,
+                 "hakamd: --memory_trim_interval_s=%d: must be 0 to 3600\n",
+                 trim_interval_s);
     return 2;
   }
   // Debian's Abseil is built without NDEBUG, so every Mutex lock feeds a
@@ -120,6 +132,12 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "hakamd: not watching the rules: %s\n",
                    started.status().ToString().c_str());
     }
+  }
+  std::unique_ptr<hakam::MemoryTrimmer> trimmer;
+  if (trim_interval_s > 0) {
+    hakam::MemoryTrimmerOptions trim_options;
+    trim_options.interval = absl::Seconds(trim_interval_s);
+    trimmer = hakam::MemoryTrimmer::Start(trim_options);
   }
   const auto snapshot = (*engine)->snapshot();
   std::fprintf(stderr,

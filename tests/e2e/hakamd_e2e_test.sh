@@ -10,9 +10,10 @@ hakam=$2
 work=$(mktemp -d)
 trap 'kill $pid 2>/dev/null || true; rm -rf "$work"' EXIT
 
-# With a commit delay, so group commit is exercised end to end too.
+# With a commit delay, so group commit is exercised end to end too, and
+# the memory trimmer at its shortest interval.
 "$hakamd" --listen=127.0.0.1:0 --rules=./rules --audit_db="$work/var/audit.db" \
-  --audit_commit_delay_us=2000 2> "$work/hakamd.log" &
+  --audit_commit_delay_us=2000 --memory_trim_interval_s=1 2> "$work/hakamd.log" &
 pid=$!
 for _ in $(seq 100); do
   grep -q "listening on" "$work/hakamd.log" && break
@@ -51,6 +52,10 @@ if "$hakamd" --audit_commit_delay_us=-1 --audit_db="$work/y.db" 2> "$work/flag.l
   echo "hakamd started with --audit_commit_delay_us=-1"; exit 1
 fi
 grep -q -- "--audit_commit_delay_us=-1: must be 0 to 1000000" "$work/flag.log"
+if "$hakamd" --memory_trim_interval_s=3601 --audit_db="$work/z.db" 2> "$work/flag.log"; then
+  echo "hakamd started with --memory_trim_interval_s=3601"; exit 1
+fi
+grep -q -- "--memory_trim_interval_s=3601: must be 0 to 3600" "$work/flag.log"
 
 # --- Hot reload, on a copy of the rules ------------------------------------
 # wait_for PATTERN FILE: waits (up to 10 s) for a line matching PATTERN.
