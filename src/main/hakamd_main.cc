@@ -48,6 +48,14 @@ void LogReload(absl::string_view text) {
                text.data());
 }
 
+// True if lo <= value <= hi; otherwise says so, naming the flag.
+bool FlagInRange(const char* flag, int value, int lo, int hi) {
+  if (value >= lo && value <= hi) return true;
+  std::fprintf(stderr, "hakamd: --%s=%d: must be %d to %d\n", flag, value, lo,
+               hi);
+  return false;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -58,17 +66,9 @@ int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   // Checked before the rules load, so a typo fails at once.
   const int commit_delay_us = absl::GetFlag(FLAGS_audit_commit_delay_us);
-  if (commit_delay_us < 0 || commit_delay_us > 1000000) {
-    std::fprintf(stderr,
-                 "hakamd: --audit_commit_delay_us=%d: must be 0 to 1000000\n",
-                 commit_delay_us);
-    return 2;
-  }
   const int trim_interval_s = absl::GetFlag(FLAGS_memory_trim_interval_s);
-  if (trim_interval_s < 0 || trim_interval_s > 3600) {
-    std::fprintf(stderr,
-                 "hakamd: --memory_trim_interval_s=%d: must be 0 to 3600\n",
-                 trim_interval_s);
+  if (!FlagInRange("audit_commit_delay_us", commit_delay_us, 0, 1000000) ||
+      !FlagInRange("memory_trim_interval_s", trim_interval_s, 0, 3600)) {
     return 2;
   }
   // Debian's Abseil is built without NDEBUG, so every Mutex lock feeds a

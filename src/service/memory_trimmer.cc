@@ -2,6 +2,8 @@
 
 #include <pthread.h>
 
+#include <algorithm>
+
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
@@ -50,7 +52,8 @@ void MemoryTrimmer::Loop() {
     {
       absl::MutexLock lock(&mu_);
       // Wakes early only to stop.
-      mu_.AwaitWithTimeout(absl::Condition(&stopping_), options_.interval);
+      mu_.AwaitWithTimeout(absl::Condition(&stopping_),
+                           std::max(options_.interval, absl::Milliseconds(1)));
       if (stopping_) return;
     }
     if (!TrimNow()) continue;

@@ -37,7 +37,7 @@
 namespace hakam {
 
 struct MemoryTrimmerOptions {
-  // Time between two trims. Must be positive. Default 10 s.
+  // Time between two trims (at least 1 ms). Default 10 s.
   absl::Duration interval = absl::Seconds(10);
 };
 
