@@ -80,8 +80,9 @@ BENCHMARK(BM_AuditAppendMemory);
 // commit of its own. `cpu_us_per_record` is the CPU time of every thread
 // of the process (writer and checkpointer included, and the kernel's work
 // in their system calls) per record: what the store costs a server's
-// cores, which real time does not show. `checkpoints_per_1k_commits`: how
-// often the background checkpointer ran.
+// cores, which real time does not show. It also counts this thread's
+// copying of each record, the same in every group.
+// `checkpoints_per_1k_commits`: how often the background checkpointer ran.
 void BM_AuditAppendSqlite(benchmark::State& state) {
   CorpusRecords();
   const bool full_sync = state.range(0) != 0;

@@ -22,8 +22,8 @@
 #include "absl/synchronization/mutex.h"
 #include "audit/audit_store.h"
 #include "engine/engine.h"
-#include "service/memory_trimmer.h"
 #include "service/server.h"
+#include "util/memory_trimmer.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:0",
           "Loopback address to serve gRPC on");

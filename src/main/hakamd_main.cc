@@ -10,8 +10,8 @@
 #include "engine/engine.h"
 #include "engine/reloader.h"
 #include "engine/rules_watcher.h"
-#include "service/memory_trimmer.h"
 #include "service/server.h"
+#include "util/memory_trimmer.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051", "Address to serve gRPC on");
 ABSL_FLAG(std::string, rules, "./rules", "Directory of rule and policy files");

@@ -1,4 +1,4 @@
-#include "service/memory_trimmer.h"
+#include "util/memory_trimmer.h"
 
 #include <pthread.h>
 
@@ -9,6 +9,10 @@
 #endif
 
 namespace hakam {
+
+namespace {
+constexpr absl::Duration kMinInterval = absl::Milliseconds(100);
+}  // namespace
 
 std::unique_ptr<MemoryTrimmer> MemoryTrimmer::Start(
     const MemoryTrimmerOptions& options) {
@@ -29,7 +33,9 @@ bool MemoryTrimmer::TrimNow() {
 MemoryTrimmer::MemoryTrimmer(const MemoryTrimmerOptions& options)
     : options_(options) {
   thread_ = std::thread([this] {
+#if defined(__GLIBC__)
     pthread_setname_np(pthread_self(), "mem-trimmer");  // for top, perf
+#endif
     Loop();
   });
 }
@@ -53,7 +59,7 @@ void MemoryTrimmer::Loop() {
       absl::MutexLock lock(&mu_);
       // Wakes early only to stop.
       mu_.AwaitWithTimeout(absl::Condition(&stopping_),
-                           std::max(options_.interval, absl::Milliseconds(1)));
+                           std::max(options_.interval, kMinInterval));
       if (stopping_) return;
     }
     if (!TrimNow()) continue;

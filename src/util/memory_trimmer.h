@@ -1,14 +1,12 @@
 // MemoryTrimmer: hands the heap's free pages back to the kernel now and
-// then, so hakamd's resident memory follows its load instead of keeping
+// then, so a server's resident memory follows its load instead of keeping
 // the high-water mark of its worst backlog.
 //
 // Calls queued during a stall (a slow disk, the VM descheduled) hold their
 // gRPC arenas, requests, replies and audit records at once. Once they are
 // answered, glibc keeps the freed memory in its arenas for reuse and RSS
-// stays up: measured, a 300 ms stop under 4,000 calls/s took hakamd from
-// 50.7 to 67.6 MB, and it stayed at 66.8 MB when the load ended; one
-// malloc_trim(0) brought it back to 50.3 MB. A flat RSS is what operators
-// (and a leak check) read; a high-water mark looks like a leak.
+// stays up (docs/operations.md has the measurements). A flat RSS is what
+// operators (and a leak check) read; a high-water mark looks like a leak.
 //
 //   MemoryTrimmerOptions options;                 // every 10 s
 //   std::unique_ptr<MemoryTrimmer> t = MemoryTrimmer::Start(options);
@@ -16,11 +14,11 @@
 //   t.reset();   // stops; returns promptly whatever the interval
 //
 // malloc_trim walks each arena under its lock and releases whole free
-// pages (madvise): measured on hakamd under 4,000 calls/s, 0.1-0.8 ms, and
-// 2.8 ms right after a stall. An allocation that wants one of those pages
-// again pays a page fault. Every 10 s that is noise: p99 and CPU did not
-// move. Where glibc's malloc_trim is missing, Start() still returns a
-// trimmer, which does nothing (trims() stays 0).
+// pages (madvise): 0.1-0.8 ms on hakamd under load, a few ms right after a
+// stall, during which allocations from the arena being walked wait; an
+// allocation that wants one of those pages again pays a page fault. Every
+// 10 s that is noise. Where glibc's malloc_trim is missing, Start() still
+// returns a trimmer, which does nothing (trims() stays 0).
 //
 // Thread safety: thread-safe; the trimming runs on the trimmer's own
 // thread ("mem-trimmer").
@@ -37,7 +35,9 @@
 namespace hakam {
 
 struct MemoryTrimmerOptions {
-  // Time between two trims (at least 1 ms). Default 10 s.
+  // Time between two trims. Intervals under 100 ms are raised to 100 ms:
+  // trimming much more often would hold the arenas' locks a noticeable
+  // share of the time. Default 10 s.
   absl::Duration interval = absl::Seconds(10);
 };
 

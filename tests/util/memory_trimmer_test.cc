@@ -1,4 +1,4 @@
-#include "service/memory_trimmer.h"
+#include "util/memory_trimmer.h"
 
 #include <cstdlib>
 #include <cstring>
@@ -7,6 +7,8 @@
 #include <thread>
 #include <vector>
 
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "gtest/gtest.h"
 
 namespace hakam {
@@ -24,6 +26,10 @@ int64_t RssAnonKb() {
 }
 
 TEST(MemoryTrimmerTest, FreedHeapPagesGoBackToTheKernel) {
+#if defined(__SANITIZE_ADDRESS__)
+  // ASan keeps freed blocks in its own quarantine, not in glibc's arenas.
+  GTEST_SKIP() << "AddressSanitizer build: freed memory is ASan's";
+#endif
   ASSERT_TRUE(MemoryTrimmer::TrimNow()) << "built without glibc";
   ASSERT_GE(RssAnonKb(), 0) << "no RssAnon in /proc/self/status";
   // What a backlog leaves behind: many small blocks freed among a few
@@ -32,7 +38,7 @@ TEST(MemoryTrimmerTest, FreedHeapPagesGoBackToTheKernel) {
   // threads allocate from arenas of their own.
   constexpr int kBlocks = 2048;
   constexpr size_t kBlockSize = 16 * 1024;  // 32 MiB in all
-  constexpr int kKeepEvery = 32;            // 64 blocks stay, 1 MiB apart
+  constexpr int kKeepEvery = 32;            // 64 blocks stay, 512 KiB apart
   std::vector<char*> kept;
   int64_t before_free = 0;
   int64_t after_free = 0;
@@ -68,10 +74,10 @@ TEST(MemoryTrimmerTest, FreedHeapPagesGoBackToTheKernel) {
 
 TEST(MemoryTrimmerTest, TrimsOnItsInterval) {
   MemoryTrimmerOptions options;
-  options.interval = absl::Milliseconds(5);
+  options.interval = absl::Milliseconds(5);  // raised to the minimum
   std::unique_ptr<MemoryTrimmer> trimmer = MemoryTrimmer::Start(options);
   // Liveness, not timing: the bound is generous.
-  for (int i = 0; i < 2000 && trimmer->trims() < 3; ++i) {
+  for (int i = 0; i < 4000 && trimmer->trims() < 3; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   EXPECT_GE(trimmer->trims(), 3);
@@ -82,7 +88,11 @@ TEST(MemoryTrimmerTest, StopsWithoutWaitingForTheInterval) {
   options.interval = absl::Hours(1);
   std::unique_ptr<MemoryTrimmer> trimmer = MemoryTrimmer::Start(options);
   EXPECT_EQ(trimmer->trims(), 0);
-  trimmer.reset();  // would hang for an hour (and time the test out)
+  const absl::Time start = absl::Now();
+  trimmer.reset();
+  // Liveness with an hour's margin, not timing: waiting out the interval
+  // would take 60 times this bound.
+  EXPECT_LT(absl::Now() - start, absl::Minutes(1));
 }
 
 }  // namespace
