@@ -320,15 +320,17 @@ void WordIndex::Add(const NormalizedText& rendered, bool clitics, int slot) {
       parts.push_back({key, affixes, 0});
     }
   }
+  const bool spans_tokens = tokens.size() > 1;
   switch (parts.size()) {
     case 0:
       // Only an Arabizi key erases whole words, and translit takes no
       // affixes: the empty key is what remains, and a token of only vowels
       // has it too.
-      AddKey("", {Target::kWord, false, slot});
+      AddKey("", {Target::kWord, false, spans_tokens, slot});
       return;
     case 1:
-      AddKey(parts[0].key, {Target::kWord, parts[0].clitics, slot});
+      AddKey(parts[0].key,
+             {Target::kWord, parts[0].clitics, spans_tokens, slot});
       return;
     default:
       pending_.push_back({slot, std::move(parts)});
@@ -365,10 +367,10 @@ void WordIndex::Finish() {
       clitics |= parts[i].clitics;
       phrases_.back().others.push_back({key, parts[i].clitics});
     }
-    AddKey(parts[0].key, {Target::kTrigger, parts[0].clitics, phrase});
+    AddKey(parts[0].key, {Target::kTrigger, parts[0].clitics, false, phrase});
   }
   for (const auto& [key, confirm] : confirming) {
-    AddKey(key, {Target::kConfirm, confirm.second, confirm.first});
+    AddKey(key, {Target::kConfirm, confirm.second, false, confirm.first});
   }
   pending_.clear();
   pending_.shrink_to_fit();
@@ -400,7 +402,11 @@ void WordIndex::AddKey(const std::string& key, const Target& target) {
 void WordIndex::Record(const Target& target, bool stripped, Found* found) {
   switch (target.kind) {
     case Target::kWord:
-      if (!stripped || target.clitics) found->slots->push_back(target.id);
+      if (!stripped || target.clitics) {
+        found->candidates->push_back({target.id, target.spans_tokens
+                                                     ? Candidate::kAnywhere
+                                                     : found->token});
+      }
       return;
     case Target::kTrigger:
       if (!stripped || target.clitics) found->triggered.push_back(target.id);
@@ -489,13 +495,15 @@ void WordIndex::LookupMasked(absl::string_view form, bool stripped,
 
 void WordIndex::FindCandidates(absl::string_view text,
                                const std::vector<Token>& tokens,
-                               std::vector<int>* slots) const {
+                               std::vector<Candidate>* candidates) const {
   if (entries_.empty()) return;  // or not finished
-  Found found{slots, {}, {}};
+  Found found{candidates, 0, {}, {}};
   std::string scratch;
   std::array<uint8_t, 8> prefix_lengths;
   std::array<uint8_t, 8> suffix_lengths;
-  for (const Token& t : tokens) {
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    const Token& t = tokens[i];
+    found.token = static_cast<int32_t>(i);
     const absl::string_view token = text.substr(t.begin, t.end - t.begin);
     const bool masked = view_ == ViewId::kCompact &&
                         token.find(kMaskMarker) != absl::string_view::npos;
@@ -531,7 +539,7 @@ void WordIndex::FindCandidates(absl::string_view text,
         phrase.others.begin(), phrase.others.end(), [&](const Phrase::Word& w) {
           return seen(2 * w.key) || (w.clitics && seen(2 * w.key + 1));
         });
-    if (complete) slots->push_back(phrase.slot);
+    if (complete) candidates->push_back({phrase.slot, Candidate::kAnywhere});
   }
 }
 

@@ -35,9 +35,11 @@
 // self") candidates in most English comments, each one a regex scan of the
 // whole text that found nothing.
 //
-// The lookup is a superset: whenever a word's regex matches, that word's
-// slot is a candidate; the caller confirms candidates with the regex
-// itself, which also finds spans.
+// The lookup is a superset, token by token: wherever a word's regex
+// matches, that word's slot is a candidate *at that token* (a phrase's
+// slot: anywhere in the text). The caller confirms candidates with the
+// regex itself, which also finds spans; it needs to run it only over the
+// tokens a candidate names, not over the whole text.
 //
 // Thread safety: build with Add() and Finish(), then immutable;
 // FindCandidates() may run concurrently.
@@ -66,10 +68,24 @@ class WordIndex {
   // before FindCandidates().
   void Finish();
 
-  // Appends to `slots` every slot with an entry that may match `text` (this
-  // index's view, split into `tokens`), possibly with repeats.
+  // Where a slot may match.
+  struct Candidate {
+    static constexpr int32_t kAnywhere = -1;
+    int32_t slot;
+    // A single word's match can only be token `token` (an index into the
+    // tokens given to FindCandidates): the regex's match is that whole
+    // token, affixes included. A phrase spans tokens: kAnywhere.
+    int32_t token;
+    bool operator==(const Candidate&) const = default;
+  };
+
+  // Appends to `candidates` every slot with an entry that may match `text`
+  // (this index's view, split into `tokens`), and where; possibly with
+  // repeats. Every match of an added word's regex in `text` lies in
+  // the token of one of its slot's candidates, or that slot has a
+  // kAnywhere candidate.
   void FindCandidates(absl::string_view text, const std::vector<Token>& tokens,
-                      std::vector<int>* slots) const;
+                      std::vector<Candidate>* candidates) const;
 
   // True if nothing was added.
   bool empty() const { return entries_.empty() && pending_.empty(); }
@@ -84,6 +100,10 @@ class WordIndex {
     };
     Kind kind;
     bool clitics;  // also found with Arabic affixes stripped
+    // kWord: the word's regex may match across tokens (a phrase whose
+    // words share one key, or whose other words have empty keys), so a
+    // find makes a kAnywhere candidate.
+    bool spans_tokens = false;
     int32_t id;
     bool operator==(const Target&) const = default;
   };
@@ -118,7 +138,8 @@ class WordIndex {
   };
   // What one comment's tokens found.
   struct Found {
-    std::vector<int>* slots;
+    std::vector<Candidate>* candidates;
+    int32_t token = 0;               // the token being looked up
     std::vector<int32_t> triggered;  // phrases
     std::vector<int32_t> confirmed;  // 2 × key + 1 if found stripped
   };

@@ -17,7 +17,9 @@
 // and pronoun suffixes (ك ه ها هم كم ني نا ي ...).
 //
 // The result is the inner expression only; the caller adds the word
-// boundaries (kWordBoundaryClass) and the capturing group.
+// boundaries (kWordBoundaryClass). What it matches, if not empty, begins
+// and ends with a word byte (view.h): separators occur only between the
+// words of a phrase.
 //
 // Thread safety: stateless.
 #pragma once

@@ -8,7 +8,10 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "re2/re2.h"
 #include "rules/rule_parser.h"
+#include "rules/word_regex.h"
 
 namespace hakam {
 namespace {
@@ -83,6 +86,102 @@ TEST_F(RuleSetTest, ReportsEveryOccurrenceInOrder) {
   EXPECT_THAT(Hits(**set, "ass ass http://x.y ass"),
               ::testing::ElementsAre("ass@ass", "ass@ass", "url@http://x.y",
                                      "ass@ass"));
+}
+
+// A word's regex is confirmed only over the tokens the word index named
+// (see word_index.h); what it finds must be what a scan of the whole text
+// finds: every occurrence up to the limit, in order, at the text's edges,
+// and phrases (whose words may share one key) across tokens.
+TEST_F(RuleSetTest, WordsAreConfirmedTokenByTokenAsInTheWholeText) {
+  DiagnosticSink sink;
+  RuleSetOptions options;
+  options.max_spans_per_rule = 3;
+  auto set = Compile(R"(pack: p
+rules:
+  - {id: ass, category: profanity, weight: 5, words: [ass, kiss ass]}
+  - {id: bla, category: spam, weight: 1, words: [bla bla, "buy buy buy"]}
+  - {id: kalb, category: insult, weight: 5, clitics: true, words: [كلب]}
+)",
+                     sink, options);
+  ASSERT_TRUE(set.ok()) << sink.ToString();
+  EXPECT_THAT(Hits(**set, "ass"), ::testing::ElementsAre("ass@ass"));
+  EXPECT_THAT(Hits(**set, "ass, you ASS."),
+              ::testing::ElementsAre("ass@ass", "ass@ASS"));
+  // The limit counts across tokens: the first three, in order.
+  EXPECT_THAT(Hits(**set, "ass1 ass ass2 ass, ass ass ass"),
+              ::testing::ElementsAre("ass@ass", "ass@ass", "ass@ass"));
+  // The phrase is a candidate: the whole text is scanned, and leftmost
+  // wins as before.
+  EXPECT_THAT(Hits(**set, "ass kiss ass"),
+              ::testing::ElementsAre("ass@ass", "ass@kiss ass"));
+  // Phrases whose words share one key span tokens.
+  EXPECT_THAT(Hits(**set, "bla bla bla"),
+              ::testing::ElementsAre("bla@bla bla"));
+  EXPECT_THAT(Hits(**set, "buy  buy, buy now"),
+              ::testing::ElementsAre("bla@buy  buy, buy"));
+  EXPECT_TRUE(Hits(**set, "bla blah").empty());
+  // Affixes belong to the token the index named.
+  EXPECT_THAT(Hits(**set, "وكلبهم كلب، الكلب"),
+              ::testing::ElementsAre("kalb@وكلبهم", "kalb@كلب", "kalb@الكلب"));
+}
+
+// The same, on random text: a word rule's hits in one view are exactly
+// the group-1 spans a capturing scan of the whole text finds.
+TEST_F(RuleSetTest, WordHitsAreWhatACapturingScanOfTheWholeTextFinds) {
+  const std::vector<std::string> words = {"كلب",      "زب",    "يا حمار", "ass",
+                                          "kiss ass", "la la", "f*ck"};
+  DiagnosticSink sink;
+  auto set = Compile(R"(pack: p
+rules:
+  - {id: w, category: x, weight: 1, clitics: true, views: [arabic],
+     words: [كلب, زب, يا حمار, ass, kiss ass, la la, "f*ck"]}
+)",
+                     sink);
+  ASSERT_TRUE(set.ok()) << sink.ToString();
+  std::vector<std::string> alternatives;
+  for (const std::string& w : words) {
+    auto rendered = normalizer_->Normalize(w, ViewBit(ViewId::kSkeleton));
+    ASSERT_TRUE(rendered.ok());
+    alternatives.push_back(WordRegex(ViewId::kArabic, *rendered, true));
+  }
+  const RE2 capturing(absl::StrCat("(?:^|", kWordBoundaryClass, ")(",
+                                   absl::StrJoin(alternatives, "|"),
+                                   ")(?:", kWordBoundaryClass, "|$)"));
+  ASSERT_TRUE(capturing.ok()) << capturing.error();
+  const std::vector<std::string> pieces = {
+      "كلب", "زب",   "حزب", "يا", "حمار", "و", "ال", "هم", "ass", "kiss",
+      "la",  "f*ck", "f",   "*",  "ck",   " ", "  ", ".",  "،",   "ـ"};
+  std::mt19937 rng(11);
+  int texts_with_hits = 0;
+  for (int round = 0; round < 3000; ++round) {
+    std::string text;
+    const int n = static_cast<int>(rng() % 12);
+    for (int i = 0; i < n; ++i) text += pieces[rng() % pieces.size()];
+    auto normalized = normalizer_->Normalize(text, (*set)->views_used());
+    ASSERT_TRUE(normalized.ok());
+    const View& view = normalized->view(ViewId::kArabic);
+    const re2::StringPiece t(view.text().data(), view.text().size());
+    std::vector<std::string> expected;
+    re2::StringPiece m[2];
+    size_t pos = 0;
+    while (pos <= t.size() && static_cast<int>(expected.size()) <
+                                  RuleSetOptions().max_spans_per_rule) {
+      if (!capturing.Match(t, pos, t.size(), RE2::UNANCHORED, m, 2)) break;
+      const auto begin = static_cast<uint32_t>(m[1].data() - t.data());
+      const auto end = static_cast<uint32_t>(begin + m[1].size());
+      if (end > begin) {
+        const OriginalRange r = view.MapToOriginal(begin, end);
+        expected.push_back("w@" + text.substr(r.begin, r.end - r.begin));
+        pos = end;
+      } else {
+        pos = std::max<size_t>(end, pos + 1);
+      }
+    }
+    std::vector<std::string> actual = Hits(**set, text);
+    ASSERT_EQ(actual, expected) << "text: " << text;
+    if (!expected.empty()) ++texts_with_hits;
+  }
+  EXPECT_GT(texts_with_hits, 300);
 }
 
 TEST_F(RuleSetTest, RejectsDuplicateIdsAndBadPatterns) {

@@ -18,23 +18,29 @@ struct Word {
   bool clitics;
 };
 
-// True if `re` matches `text` with a non-empty group 1 (RuleSet ignores
-// empty matches, as a word regex with optional letters may make).
-bool HasNonEmptyMatch(const RE2& re, absl::string_view text) {
+// The spans of group 1 of every non-empty match of `re` in `text`, as
+// RuleSet finds them (it ignores empty matches, as a word regex with
+// optional letters may make).
+std::vector<Token> NonEmptyMatches(const RE2& re, absl::string_view text) {
   const re2::StringPiece t(text.data(), text.size());
   re2::StringPiece m[2];
+  std::vector<Token> spans;
   for (size_t pos = 0; pos <= t.size(); ++pos) {
-    if (!re.Match(t, pos, t.size(), RE2::UNANCHORED, m, 2)) return false;
-    if (!m[1].empty()) return true;
+    if (!re.Match(t, pos, t.size(), RE2::UNANCHORED, m, 2)) break;
     pos = m[1].data() - t.data();
+    if (m[1].empty()) continue;
+    spans.push_back(
+        {static_cast<uint32_t>(pos), static_cast<uint32_t>(pos + m[1].size())});
+    pos += m[1].size() - 1;
   }
-  return false;
+  return spans;
 }
 
-// The index must be a superset of the word regexes: whenever a word's regex
-// (as RuleSet builds it) matches a comment's view, the word's slot is a
-// candidate. These tests check exactly that, on hand-picked obfuscations and
-// on random text, for every view.
+// The index must be a superset of the word regexes, token by token:
+// wherever a word's regex (as RuleSet builds it) matches a comment's view,
+// the word's slot is a candidate at the token the match covers, or
+// anywhere. These tests check exactly that, on hand-picked obfuscations
+// and on random text, for every view.
 class WordIndexTest : public ::testing::Test {
  protected:
   void SetUp() override { normalizer_ = *Normalizer::Create(); }
@@ -61,14 +67,25 @@ class WordIndexTest : public ::testing::Test {
       }
       index.Finish();
       const View& haystack = text->view(view);
-      std::vector<int> candidates;
+      std::vector<WordIndex::Candidate> candidates;
       index.FindCandidates(haystack.text(), haystack.tokens(), &candidates);
       if (candidates_total != nullptr) {
-        std::sort(candidates.begin(), candidates.end());
-        *candidates_total +=
-            static_cast<int>(std::unique(candidates.begin(), candidates.end()) -
-                             candidates.begin());
+        std::vector<int> slots;
+        for (const WordIndex::Candidate& c : candidates) {
+          slots.push_back(c.slot);
+        }
+        std::sort(slots.begin(), slots.end());
+        *candidates_total += static_cast<int>(
+            std::unique(slots.begin(), slots.end()) - slots.begin());
       }
+      // Whether candidate `c` of word `i` covers view bytes `span`.
+      auto covers = [&](const WordIndex::Candidate& c, size_t i,
+                        const Token& span) {
+        if (c.slot != static_cast<int>(i)) return false;
+        if (c.token == WordIndex::Candidate::kAnywhere) return true;
+        const Token& t = haystack.tokens()[c.token];
+        return t.begin <= span.begin && span.end <= t.end;
+      };
       for (size_t i = 0; i < words.size(); ++i) {
         const std::string alternative =
             WordRegex(view, rendered[i], words[i].clitics);
@@ -76,13 +93,18 @@ class WordIndexTest : public ::testing::Test {
         RE2 re(absl::StrCat("(?:^|", kWordBoundaryClass, ")(", alternative,
                             ")(?:", kWordBoundaryClass, "|$)"));
         EXPECT_TRUE(re.ok()) << re.error();
-        if (!HasNonEmptyMatch(re, haystack.text())) continue;
+        const std::vector<Token> spans = NonEmptyMatches(re, haystack.text());
+        if (spans.empty()) continue;
         ++matches;
-        EXPECT_NE(std::find(candidates.begin(), candidates.end(),
-                            static_cast<int>(i)),
-                  candidates.end())
-            << "view " << ViewName(view) << ": \"" << words[i].text
-            << "\" matches \"" << comment << "\" but is not a candidate";
+        for (const Token& span : spans) {
+          EXPECT_TRUE(std::any_of(candidates.begin(), candidates.end(),
+                                  [&](const WordIndex::Candidate& c) {
+                                    return covers(c, i, span);
+                                  }))
+              << "view " << ViewName(view) << ": \"" << words[i].text
+              << "\" matches \"" << comment << "\" at bytes [" << span.begin
+              << ", " << span.end << ") but is not a candidate there";
+        }
       }
     }
     return matches;
