@@ -50,6 +50,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/string_view.h"
 #include "text/normalizer.h"
 
@@ -139,9 +140,11 @@ class WordIndex {
   // What one comment's tokens found.
   struct Found {
     std::vector<Candidate>* candidates;
-    int32_t token = 0;               // the token being looked up
-    std::vector<int32_t> triggered;  // phrases
-    std::vector<int32_t> confirmed;  // 2 × key + 1 if found stripped
+    int32_t token = 0;  // the token being looked up
+    // Inline: a comment finds a few of each, and FindCandidates runs once
+    // per view of every comment.
+    absl::InlinedVector<int32_t, 16> triggered;  // phrases
+    absl::InlinedVector<int32_t, 16> confirmed;  // 2 × key + 1 if stripped
   };
 
   // Files `key` for `target`.
