@@ -125,8 +125,10 @@ absl::StatusOr<std::vector<NormalizedText>> Render(
   return out;
 }
 
-// Calls `found(begin, end)` for each non-overlapping match of `re` that
-// starts in text[from, to) and ends by `to`, at most `limit` times;
+// Calls `found(begin, end)` for each match of `re` that starts in
+// text[from, to) and ends by `to`, found left to right without overlapping
+// hits (with `bounded`, consecutive matches share a boundary byte), at
+// most `limit` times;
 // returns how many. The rest of `text` is context for ^ and $. With
 // `bounded`, `re` is a BoundedAlternation and what is found is the words
 // without the boundary bytes around them. Resumes after the found span, so
@@ -147,8 +149,8 @@ int FindAll(const RE2& re, bool bounded, re2::StringPiece text, size_t from,
     auto begin = static_cast<uint32_t>(m.data() - text.data());
     auto end = static_cast<uint32_t>(begin + m.size());
     if (bounded) {
-      // (?:^|B)(words)(?:B|$): a boundary B is one non-word byte, and the
-      // words begin and end with word bytes (word_regex.h).
+      // (?:^|B)(?:words)(?:B|$): a boundary B is one non-word byte, and
+      // the words begin and end with word bytes (word_regex.h).
       if (begin < end && !IsWordByte(text[begin])) ++begin;
       if (begin < end && !IsWordByte(text[end - 1])) --end;
     }
@@ -575,12 +577,14 @@ void RuleSet::Match(const NormalizedText& text,
       } else {
         // A word's matches lie each in one token the index named (see
         // word_index.h): the regex runs over those tokens only, each with
-        // the boundary bytes around it, not over the whole text.
+        // the boundary bytes around it, not over the whole text. A match
+        // fills its token, so a window holds one at most: a limit of one
+        // spares the search after it, which could find nothing.
         for (size_t k = c; k < next && limit > 0; ++k) {
           const Token& t = view.tokens()[candidates[k].token];
-          limit -= FindAll(
-              re, slot.bounded, haystack, t.begin > 0 ? t.begin - 1 : 0,
-              std::min<size_t>(t.end + 1, haystack.size()), limit, found);
+          limit -=
+              FindAll(re, slot.bounded, haystack, t.begin > 0 ? t.begin - 1 : 0,
+                      std::min<size_t>(t.end + 1, haystack.size()), 1, found);
         }
       }
       c = next;

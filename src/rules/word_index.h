@@ -75,7 +75,8 @@ class WordIndex {
     int32_t slot;
     // A single word's match can only be token `token` (an index into the
     // tokens given to FindCandidates): the regex's match is that whole
-    // token, affixes included. A phrase spans tokens: kAnywhere.
+    // token, affixes included. A phrase, or a word its rendering splits
+    // into several tokens (f*ck, a.s.s), may span tokens: kAnywhere.
     int32_t token;
     bool operator==(const Candidate&) const = default;
   };
@@ -101,9 +102,10 @@ class WordIndex {
     };
     Kind kind;
     bool clitics;  // also found with Arabic affixes stripped
-    // kWord: the word's regex may match across tokens (a phrase whose
-    // words share one key, or whose other words have empty keys), so a
-    // find makes a kAnywhere candidate.
+    // kWord: the word's regex may match across tokens (its rendering is
+    // several tokens: a phrase whose words share one key, or all but one
+    // of whose words, or all of them, have empty keys), so a find makes a
+    // kAnywhere candidate.
     bool spans_tokens = false;
     int32_t id;
     bool operator==(const Target&) const = default;
