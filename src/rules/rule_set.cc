@@ -126,14 +126,13 @@ absl::StatusOr<std::vector<NormalizedText>> Render(
 }
 
 // Calls `found(begin, end)` for each match of `re` that starts in
-// text[from, to) and ends by `to`, found left to right without overlapping
-// hits (with `bounded`, consecutive matches share a boundary byte), at
-// most `limit` times;
+// text[from, to) and ends by `to`, left to right, at most `limit` times;
 // returns how many. The rest of `text` is context for ^ and $. With
 // `bounded`, `re` is a BoundedAlternation and what is found is the words
-// without the boundary bytes around them. Resumes after the found span, so
-// a word's trailing boundary can lead the next word; steps over empty
-// matches one character at a time.
+// without the boundary bytes around them. Resumes after the found span,
+// so a word's trailing boundary can lead the next word (hits never
+// overlap; matches may share that byte); steps over empty matches one
+// character at a time.
 template <typename Found>
 int FindAll(const RE2& re, bool bounded, re2::StringPiece text, size_t from,
             size_t to, int limit, Found found) {
