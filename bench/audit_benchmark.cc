@@ -1,9 +1,11 @@
 // Audit appends: the in-memory store, and SQLite with group commit (WAL,
-// one writer thread) with synchronous=NORMAL and =FULL. Records are the
+// one writer thread) with synchronous=NORMAL and =FULL; and the JSON of a
+// row's reasons. Records are the
 // real decisions of the corpus under the shipped rules, each with a fresh
 // decision id (the column is UNIQUE). bytes/s counts the text of the
 // comments audited (the store keeps only its hash), so it compares with the
 // other rows.
+#include <benchmark/benchmark.h>
 #include <stdlib.h>
 
 #include <atomic>
@@ -11,12 +13,11 @@
 #include <string>
 #include <vector>
 
-#include <benchmark/benchmark.h>
-
 #include "absl/strings/str_format.h"
 #include "audit/memory_audit_store.h"
 #include "audit/sqlite_audit_store.h"
 #include "bench_fixtures.h"
+#include "engine/comment_json.h"
 
 namespace hakam::bench {
 namespace {
@@ -30,7 +31,8 @@ const std::vector<AuditRecord>& CorpusRecords() {
     for (const hakam::v1::Comment& c : BenchComments()) {
       absl::StatusOr<hakam::v1::Decision> d = engine->Evaluate(c);
       if (!d.ok()) {
-        std::fprintf(stderr, "hakam-bench: %s\n", d.status().ToString().c_str());
+        std::fprintf(stderr, "hakam-bench: %s\n",
+                     d.status().ToString().c_str());
         std::exit(1);
       }
       v->push_back(MakeAuditRecord(c, *d));
@@ -87,9 +89,9 @@ void BM_AuditAppendSqlite(benchmark::State& state) {
   CorpusRecords();
   const bool full_sync = state.range(0) != 0;
   const int group = static_cast<int>(state.range(1));
-  std::string dir = (std::filesystem::temp_directory_path() /
-                     "hakam-bench-audit-XXXXXX")
-                        .string();
+  std::string dir =
+      (std::filesystem::temp_directory_path() / "hakam-bench-audit-XXXXXX")
+          .string();
   if (mkdtemp(dir.data()) == nullptr) {
     state.SkipWithError("mkdtemp failed");
     return;
@@ -140,6 +142,46 @@ BENCHMARK(BM_AuditAppendSqlite)
     ->Args({0, 64})
     ->Args({1, 64})
     ->UseRealTime();
+
+// The reasons column of one audit row: the corpus' decisions that have
+// reasons, in turn, written by ReasonsToJson (protobuf:0) or by protobuf's
+// JSON printer, one MessageToJson per Reason (protobuf:1), as the store
+// wrote it before. items/s are decisions; counter `reasons_per_decision`.
+void BM_ReasonsJson(benchmark::State& state) {
+  std::vector<const hakam::v1::Decision*> flagged;
+  int64_t reasons = 0;
+  for (const AuditRecord& r : CorpusRecords()) {
+    if (r.decision.reasons_size() == 0) continue;
+    flagged.push_back(&r.decision);
+    reasons += r.decision.reasons_size();
+  }
+  if (flagged.empty()) {
+    state.SkipWithError("no decision of the corpus has reasons");
+    return;
+  }
+  const bool protobuf = state.range(0) != 0;
+  size_t i = 0;
+  for (auto _ : state) {
+    const hakam::v1::Decision& d = *flagged[i];
+    i = i + 1 == flagged.size() ? 0 : i + 1;
+    std::string json;
+    if (protobuf) {
+      json = "[";
+      for (const hakam::v1::Reason& r : d.reasons()) {
+        if (json.size() > 1) json += ',';
+        json += MessageToJson(r);
+      }
+      json += ']';
+    } else {
+      json = ReasonsToJson(d.reasons());
+    }
+    benchmark::DoNotOptimize(json);
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.counters["reasons_per_decision"] =
+      static_cast<double>(reasons) / static_cast<double>(flagged.size());
+}
+BENCHMARK(BM_ReasonsJson)->ArgName("protobuf")->Arg(0)->Arg(1);
 
 }  // namespace
 }  // namespace hakam::bench

@@ -7,7 +7,6 @@
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "engine/comment_json.h"
 
 namespace hakam {
@@ -55,14 +54,13 @@ absl::Status SqliteError(sqlite3* db, absl::string_view what) {
       absl::StrCat("audit store: ", what, ": ", sqlite3_errmsg(db)));
 }
 
-std::string ReasonsJson(const hakam::v1::Decision& d) {
-  std::vector<std::string> parts;
-  parts.reserve(d.reasons_size());
-  for (const auto& r : d.reasons()) parts.push_back(MessageToJson(r));
-  return absl::StrCat("[", absl::StrJoin(parts, ","), "]");
-}
-
 }  // namespace
+
+void SqliteAuditStore::Statements::Finalize() const {
+  for (sqlite3_stmt* st : {insert, begin, commit, rollback}) {
+    sqlite3_finalize(st);  // a no-op on nullptr
+  }
+}
 
 absl::StatusOr<std::unique_ptr<SqliteAuditStore>> SqliteAuditStore::Open(
     const SqliteAuditStoreOptions& options) {
@@ -89,12 +87,19 @@ absl::StatusOr<std::unique_ptr<SqliteAuditStore>> SqliteAuditStore::Open(
   const std::string pragmas = absl::StrCat(
       "PRAGMA journal_mode=WAL; PRAGMA synchronous=",
       options.full_sync ? "FULL" : "NORMAL", "; PRAGMA busy_timeout=5000;");
-  sqlite3_stmt* insert = nullptr;
+  Statements statements;
+  auto prepare = [db](const char* sql, sqlite3_stmt** statement) {
+    return sqlite3_prepare_v2(db, sql, -1, statement, nullptr) == SQLITE_OK;
+  };
   if (sqlite3_exec(db, pragmas.c_str(), nullptr, nullptr, nullptr) !=
           SQLITE_OK ||
       sqlite3_exec(db, kSchema, nullptr, nullptr, nullptr) != SQLITE_OK ||
-      sqlite3_prepare_v2(db, kInsert, -1, &insert, nullptr) != SQLITE_OK) {
+      !prepare(kInsert, &statements.insert) ||
+      !prepare("BEGIN IMMEDIATE", &statements.begin) ||
+      !prepare("COMMIT", &statements.commit) ||
+      !prepare("ROLLBACK", &statements.rollback)) {
     absl::Status s = SqliteError(db, absl::StrCat("initialize ", options.path));
+    statements.Finalize();
     sqlite3_close(db);
     return s;
   }
@@ -121,20 +126,21 @@ absl::StatusOr<std::unique_ptr<SqliteAuditStore>> SqliteAuditStore::Open(
       absl::Status s = SqliteError(checkpoint_db ? checkpoint_db : db,
                                    absl::StrCat("initialize ", options.path));
       sqlite3_close(checkpoint_db);
-      sqlite3_finalize(insert);
+      statements.Finalize();
       sqlite3_close(db);
       return s;
     }
   }
   return std::unique_ptr<SqliteAuditStore>(
-      new SqliteAuditStore(options, db, insert, checkpoint_db));
+      new SqliteAuditStore(options, db, statements, checkpoint_db));
 }
 
 SqliteAuditStore::SqliteAuditStore(SqliteAuditStoreOptions options, sqlite3* db,
-                                   sqlite3_stmt* insert, sqlite3* checkpoint_db)
+                                   Statements statements,
+                                   sqlite3* checkpoint_db)
     : options_(std::move(options)),
       db_(db),
-      insert_(insert),
+      statements_(statements),
       checkpoint_db_(checkpoint_db) {
   if (checkpoint_db_ != nullptr) {
     sqlite3_wal_hook(db_, &SqliteAuditStore::OnWalCommit, this);
@@ -163,7 +169,7 @@ SqliteAuditStore::~SqliteAuditStore() {
     checkpointer_.join();
     sqlite3_close(checkpoint_db_);
   }
-  sqlite3_finalize(insert_);
+  statements_.Finalize();
   // The last connection to close checkpoints what is left and removes the
   // WAL.
   sqlite3_close(db_);
@@ -307,25 +313,34 @@ void SqliteAuditStore::WriterLoop() {
   }
 }
 
+absl::Status SqliteAuditStore::Run(sqlite3_stmt* statement,
+                                   absl::string_view what) {
+  // The error is read before the reset, which may replace it.
+  absl::Status status = sqlite3_step(statement) == SQLITE_DONE
+                            ? absl::OkStatus()
+                            : SqliteError(db_, what);
+  sqlite3_reset(statement);
+  return status;
+}
+
 absl::Status SqliteAuditStore::CommitBatch(std::deque<Pending>& batch) {
-  if (sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) !=
-      SQLITE_OK) {
-    return SqliteError(db_, "begin");
-  }
+  if (absl::Status s = Run(statements_.begin, "begin"); !s.ok()) return s;
+  sqlite3_stmt* const insert = statements_.insert;
   for (const Pending& p : batch) {
     const AuditRecord& r = p.record;
     const hakam::v1::Decision& d = r.decision;
-    const std::string reasons = ReasonsJson(d);
+    const std::string reasons = ReasonsToJson(d.reasons());
     const std::string blob = d.SerializeAsString();
     const int64_t decided_us =
         d.decided_at().seconds() * 1000000 + d.decided_at().nanos() / 1000;
-    sqlite3_reset(insert_);
-    auto text = [&](int i, const std::string& s) {
-      sqlite3_bind_text(insert_, i, s.data(), static_cast<int>(s.size()),
-                        SQLITE_TRANSIENT);
+    // Bound without a copy (SQLITE_STATIC): every string outlives the
+    // step, and the statement is reset before they go.
+    auto text = [&](int i, absl::string_view s) {
+      sqlite3_bind_text(insert, i, s.data(), static_cast<int>(s.size()),
+                        SQLITE_STATIC);
     };
     text(1, d.decision_id());
-    sqlite3_bind_int64(insert_, 2, decided_us);
+    sqlite3_bind_int64(insert, 2, decided_us);
     text(3, r.comment_id);
     text(4, r.article_id);
     text(5, r.site);
@@ -333,22 +348,22 @@ absl::Status SqliteAuditStore::CommitBatch(std::deque<Pending>& batch) {
     text(7, r.author_id);
     text(8, r.text_sha256);
     text(9, hakam::v1::Action_Name(d.action()));
-    sqlite3_bind_double(insert_, 10, d.score());
+    sqlite3_bind_double(insert, 10, d.score());
     text(11, d.policy_id());
     text(12, d.ruleset_version());
     text(13, reasons);
-    sqlite3_bind_blob(insert_, 14, blob.data(), static_cast<int>(blob.size()),
-                      SQLITE_TRANSIENT);
-    if (sqlite3_step(insert_) != SQLITE_DONE) {
-      absl::Status s = SqliteError(db_, "insert");
-      sqlite3_reset(insert_);
-      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite3_bind_blob(insert, 14, blob.data(), static_cast<int>(blob.size()),
+                      SQLITE_STATIC);
+    // Reset before `reasons` and `blob` go: a statement keeps its bindings.
+    absl::Status s = Run(insert, "insert");
+    sqlite3_clear_bindings(insert);
+    if (!s.ok()) {
+      (void)Run(statements_.rollback, "rollback");
       return s;
     }
   }
-  if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
-    absl::Status s = SqliteError(db_, "commit");
-    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  if (absl::Status s = Run(statements_.commit, "commit"); !s.ok()) {
+    (void)Run(statements_.rollback, "rollback");
     return s;
   }
   return absl::OkStatus();

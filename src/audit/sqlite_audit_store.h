@@ -23,6 +23,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "audit/audit_store.h"
@@ -85,17 +86,30 @@ class SqliteAuditStore : public AuditStore {
     DoneCallback done;
   };
 
+  // The writer's prepared statements: parsed once, not at every commit.
+  struct Statements {
+    sqlite3_stmt* insert = nullptr;
+    sqlite3_stmt* begin = nullptr;
+    sqlite3_stmt* commit = nullptr;
+    sqlite3_stmt* rollback = nullptr;
+    // Finalizes each one prepared.
+    void Finalize() const;
+  };
+
   SqliteAuditStore(SqliteAuditStoreOptions options, sqlite3* db,
-                   sqlite3_stmt* insert, sqlite3* checkpoint_db);
+                   Statements statements, sqlite3* checkpoint_db);
   void WriterLoop();
   void CheckpointLoop();
   // sqlite3_wal_hook: runs on the writer thread after each commit.
   static int OnWalCommit(void* self, sqlite3* db, const char* name, int pages);
   absl::Status CommitBatch(std::deque<Pending>& batch);
+  // Steps `statement` to its end and resets it; on failure, SQLite's
+  // message prefixed with `what`.
+  absl::Status Run(sqlite3_stmt* statement, absl::string_view what);
 
   const SqliteAuditStoreOptions options_;
-  sqlite3* const db_;           // used by the writer thread only
-  sqlite3_stmt* const insert_;  // used by the writer thread only
+  sqlite3* const db_;            // used by the writer thread only
+  const Statements statements_;  // used by the writer thread only
 
   mutable absl::Mutex mu_;
   std::deque<Pending> queue_ ABSL_GUARDED_BY(mu_);

@@ -3,6 +3,10 @@
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/time_util.h>
+#include <unicode/utf8.h>
+
+#include <charconv>
+#include <cmath>
 
 #include "absl/strings/str_cat.h"
 
@@ -17,7 +21,158 @@ absl::Status WrongType(absl::string_view field, absl::string_view want) {
       absl::StrCat("field \"", field, "\" must be ", want));
 }
 
+// The \uXXXX escape of a UTF-16 code unit.
+void AppendUnitEscape(uint32_t unit, std::string* out) {
+  constexpr char kHex[] = "0123456789abcdef";
+  const char escape[6] = {'\\',
+                          'u',
+                          kHex[(unit >> 12) & 0xF],
+                          kHex[(unit >> 8) & 0xF],
+                          kHex[(unit >> 4) & 0xF],
+                          kHex[unit & 0xF]};
+  out->append(escape, sizeof(escape));
+}
+
+// Whether protobuf's JSON printer escapes code point `c` (>= 0xA0): the
+// invisible formatting characters it lists, so that JSON embedded in
+// JavaScript or HTML cannot hide text.
+bool EscapedFormatCharacter(UChar32 c) {
+  switch (c) {
+    case 0x00AD:
+    case 0x06DD:
+    case 0x070F:
+    case 0x17B4:
+    case 0x17B5:
+    case 0xFEFF:
+    case 0xFFF9:
+    case 0xFFFA:
+    case 0xFFFB:
+    case 0xE0001:
+      return true;
+    default:
+      return (c >= 0x0600 && c <= 0x0603) || (c >= 0x200B && c <= 0x200F) ||
+             (c >= 0x2028 && c <= 0x202E) || (c >= 0x2060 && c <= 0x2064) ||
+             (c >= 0x206A && c <= 0x206F) || (c >= 0x1D173 && c <= 0x1D17A) ||
+             (c >= 0xE0020 && c <= 0xE007F);
+  }
+}
+
+// `s` as a JSON string literal, escaped as protobuf's printer escapes it.
+void AppendJsonString(absl::string_view s, std::string* out) {
+  out->push_back('"');
+  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
+  const int32_t n = static_cast<int32_t>(s.size());
+  int32_t i = 0;
+  while (i < n) {
+    // Runs of bytes that need nothing are copied at once.
+    int32_t j = i;
+    while (j < n && p[j] >= 0x20 && p[j] < 0x7F && p[j] != '"' &&
+           p[j] != '\\' && p[j] != '<' && p[j] != '>') {
+      ++j;
+    }
+    out->append(s.data() + i, j - i);
+    i = j;
+    if (i == n) break;
+    const int32_t start = i;
+    UChar32 c;
+    U8_NEXT(p, i, n, c);
+    switch (c) {
+      case '"':
+        out->append("\\\"");
+        continue;
+      case '\\':
+        out->append("\\\\");
+        continue;
+      case '\b':
+        out->append("\\b");
+        continue;
+      case '\t':
+        out->append("\\t");
+        continue;
+      case '\n':
+        out->append("\\n");
+        continue;
+      case '\f':
+        out->append("\\f");
+        continue;
+      case '\r':
+        out->append("\\r");
+        continue;
+      default:
+        break;
+    }
+    if (c < 0) continue;                          // ill-formed: dropped
+    if (c < 0xA0 || EscapedFormatCharacter(c)) {  // C0, < >, DEL, C1
+      if (c >= 0x10000) {
+        AppendUnitEscape(U16_LEAD(c), out);
+        AppendUnitEscape(U16_TRAIL(c), out);
+      } else {
+        AppendUnitEscape(static_cast<uint32_t>(c), out);
+      }
+      continue;
+    }
+    out->append(s.data() + start, i - start);
+  }
+  out->push_back('"');
+}
+
+// A double as protobuf's printer writes it: 15 significant digits if they
+// read back as the same value, else 17; the non-finite values as strings.
+void AppendJsonDouble(double v, std::string* out) {
+  if (std::isnan(v)) {
+    out->append("\"NaN\"");
+    return;
+  }
+  if (std::isinf(v)) {
+    out->append(v > 0 ? "\"Infinity\"" : "\"-Infinity\"");
+    return;
+  }
+  char buffer[32];
+  auto written = std::to_chars(buffer, buffer + sizeof(buffer), v,
+                               std::chars_format::general, 15);
+  double back = 0;
+  std::from_chars(buffer, written.ptr, back);
+  if (back != v) {
+    written = std::to_chars(buffer, buffer + sizeof(buffer), v,
+                            std::chars_format::general, 17);
+  }
+  out->append(buffer, written.ptr - buffer);
+}
+
 }  // namespace
+
+std::string ReasonsToJson(
+    const google::protobuf::RepeatedPtrField<hakam::v1::Reason>& reasons) {
+  std::string out;
+  // The field names and a short excerpt: one allocation for most rows.
+  out.reserve(2 + 256 * static_cast<size_t>(reasons.size()));
+  out.push_back('[');
+  for (const hakam::v1::Reason& r : reasons) {
+    if (out.size() > 1) out.push_back(',');
+    out.append("{\"rule_id\":");
+    AppendJsonString(r.rule_id(), &out);
+    out.append(",\"category\":");
+    AppendJsonString(r.category(), &out);
+    out.append(",\"weight\":");
+    AppendJsonDouble(r.weight(), &out);
+    if (r.has_span()) {
+      const hakam::v1::Span& span = r.span();
+      absl::StrAppend(&out, ",\"span\":{\"byte_start\":", span.byte_start(),
+                      ",\"byte_end\":", span.byte_end(),
+                      ",\"codepoint_start\":", span.codepoint_start(),
+                      ",\"codepoint_end\":", span.codepoint_end(), "}");
+    }
+    out.append(",\"excerpt\":");
+    AppendJsonString(r.excerpt(), &out);
+    out.append(",\"view\":");
+    AppendJsonString(r.view(), &out);
+    out.append(",\"pack\":");
+    AppendJsonString(r.pack(), &out);
+    out.append(r.shadow() ? ",\"shadow\":true}" : ",\"shadow\":false}");
+  }
+  out.push_back(']');
+  return out;
+}
 
 absl::StatusOr<hakam::v1::Comment> ParseCommentJson(absl::string_view json) {
   google::protobuf::Struct object;

@@ -14,9 +14,9 @@
 #pragma once
 
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "hakam/v1/moderation.pb.h"
 
 namespace hakam {
@@ -31,5 +31,16 @@ std::string DecisionToJson(const hakam::v1::Decision& decision);
 
 // Any message as single-line JSON, same conventions.
 std::string MessageToJson(const google::protobuf::Message& message);
+
+// `reasons` as a JSON array: each element byte for byte what MessageToJson
+// prints for that Reason, comma-separated, in brackets ("[]" for none).
+// Written directly rather than through protobuf's printer, which resolves
+// the type and parses the message's binary form again for every message:
+// about 19 us per Reason, more than the rest of an audit append. Strings
+// are escaped as protobuf escapes them (", \, control characters, < >, and
+// the invisible formatting characters it lists); ill-formed UTF-8, which
+// validated comments never produce, is dropped, as protobuf drops it.
+std::string ReasonsToJson(
+    const google::protobuf::RepeatedPtrField<hakam::v1::Reason>& reasons);
 
 }  // namespace hakam

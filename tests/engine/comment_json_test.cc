@@ -2,6 +2,15 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unicode/utf8.h>
+
+#include <cmath>
+#include <limits>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_join.h"
 
 namespace hakam {
 namespace {
@@ -30,10 +39,9 @@ TEST(CommentJsonTest, NamesTheFieldThatIsWrong) {
               HasSubstr("unknown field \"txt\""));
   EXPECT_THAT(ParseCommentJson(R"({"text":5})").status().message(),
               HasSubstr("field \"text\" must be a string"));
-  EXPECT_THAT(ParseCommentJson(R"({"created_at":"yesterday"})")
-                  .status()
-                  .message(),
-              HasSubstr("\"created_at\""));
+  EXPECT_THAT(
+      ParseCommentJson(R"({"created_at":"yesterday"})").status().message(),
+      HasSubstr("\"created_at\""));
   EXPECT_EQ(ParseCommentJson("not json").status().code(),
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(ParseCommentJson("[1,2]").status().code(),
@@ -56,6 +64,135 @@ TEST(CommentJsonTest, DecisionJsonUsesProtoNamesAndEnumNames) {
   EXPECT_THAT(json, HasSubstr("\"action\":\"REVIEW\""));
   EXPECT_THAT(json, HasSubstr("\"rule_id\":\"r1\""));
   EXPECT_EQ(json.find('\n'), std::string::npos);
+}
+
+// What ReasonsToJson must equal: protobuf's own printer, element by
+// element.
+std::string ReferenceReasonsJson(const hakam::v1::Decision& d) {
+  std::vector<std::string> parts;
+  for (const hakam::v1::Reason& r : d.reasons()) {
+    parts.push_back(MessageToJson(r));
+  }
+  return absl::StrCat("[", absl::StrJoin(parts, ","), "]");
+}
+
+TEST(ReasonsToJsonTest, EmptyIsAnEmptyArray) {
+  EXPECT_EQ(ReasonsToJson(hakam::v1::Decision().reasons()), "[]");
+}
+
+TEST(ReasonsToJsonTest, TypicalReasonsAreWhatProtobufPrints) {
+  hakam::v1::Decision d;
+  hakam::v1::Reason* r = d.add_reasons();
+  r->set_rule_id("ar.insult.animal");
+  r->set_category("insult");
+  r->set_weight(10);
+  r->mutable_span()->set_byte_start(4);
+  r->mutable_span()->set_byte_end(10);
+  r->mutable_span()->set_codepoint_start(2);
+  r->mutable_span()->set_codepoint_end(5);
+  r->set_excerpt("كـلب");
+  r->set_view("arabic");
+  r->set_pack("ar.insults");
+  hakam::v1::Reason* shadow = d.add_reasons();
+  shadow->set_rule_id("en.spam \"quoted\" <b>");
+  shadow->set_weight(2.5);
+  shadow->set_shadow(true);
+  shadow->set_excerpt("tab\there\nnew\u200bline\u061c");
+  const std::string json = ReasonsToJson(d.reasons());
+  EXPECT_EQ(json, ReferenceReasonsJson(d));
+  EXPECT_THAT(json, HasSubstr(R"("weight":10,"span":{"byte_start":4,)"));
+  EXPECT_THAT(json, HasSubstr(R"(\"quoted\" \u003cb\u003e)"));
+  EXPECT_THAT(json, HasSubstr(R"(tab\there\nnew\u200bline)"));
+}
+
+// A random string over the code points where escaping changes: every one
+// below 0xA0, each end of every range protobuf escapes and its
+// neighbours, and ordinary Arabic, Latin and astral text.
+std::string RandomEscapingText(std::mt19937& rng) {
+  static const std::vector<UChar32> kPoints = [] {
+    std::vector<UChar32> v;
+    for (UChar32 c = 0; c < 0xA0; ++c) v.push_back(c);
+    for (UChar32 c :
+         {0x00AD, 0x0600, 0x0603,  0x06DD,  0x070F,  0x17B4,  0x17B5, 0x200B,
+          0x200F, 0x2028, 0x202E,  0x2060,  0x2064,  0x206A,  0x206F, 0xFEFF,
+          0xFFF9, 0xFFFB, 0x1D173, 0x1D17A, 0xE0001, 0xE0020, 0xE007F}) {
+      v.push_back(c);
+      v.push_back(c - 1);
+      v.push_back(c + 1);
+    }
+    for (UChar32 c : {0x0627, 0x0644, 0x0645, 0x0640, 0x064B, 0x061C, 0x00E9,
+                      0x00A0, 0x1F600, 0x10FFFF, 0xFFFD}) {
+      v.push_back(c);
+    }
+    return v;
+  }();
+  std::uniform_int_distribution<size_t> pick(0, kPoints.size() - 1);
+  std::uniform_int_distribution<int> length(0, 24);
+  std::string s;
+  for (int k = length(rng); k > 0; --k) {
+    const UChar32 c = kPoints[pick(rng)];
+    if (U_IS_SURROGATE(c)) continue;
+    char buffer[4];
+    int32_t n = 0;
+    U8_APPEND_UNSAFE(buffer, n, c);
+    s.append(buffer, n);
+  }
+  return s;
+}
+
+TEST(ReasonsToJsonTest, RandomReasonsAreWhatProtobufPrints) {
+  std::mt19937 rng(20261129);
+  const std::vector<double> weights = {
+      0,
+      -0.0,
+      1,
+      10,
+      2.5,
+      0.1,
+      1.0 / 3,
+      -7.25,
+      1e-7,
+      1e20,
+      1e300,
+      5e-324,
+      123456789012345680.0,
+      0.30000000000000004,
+      std::numeric_limits<double>::max(),
+      std::numeric_limits<double>::infinity(),
+      -std::numeric_limits<double>::infinity(),
+      std::numeric_limits<double>::quiet_NaN()};
+  std::uniform_int_distribution<size_t> weight(0, weights.size() - 1);
+  std::uniform_int_distribution<uint32_t> offset;
+  std::uniform_real_distribution<double> any_double(-1e6, 1e6);
+  for (int i = 0; i < 2000; ++i) {
+    hakam::v1::Decision d;
+    for (int k = static_cast<int>(rng() % 4); k > 0; --k) {
+      hakam::v1::Reason* r = d.add_reasons();
+      r->set_rule_id(RandomEscapingText(rng));
+      r->set_category(RandomEscapingText(rng));
+      r->set_weight(rng() % 2 ? weights[weight(rng)] : any_double(rng));
+      if (rng() % 4 != 0) {
+        r->mutable_span()->set_byte_start(offset(rng));
+        r->mutable_span()->set_byte_end(offset(rng));
+        r->mutable_span()->set_codepoint_start(offset(rng) % 1000);
+        r->mutable_span()->set_codepoint_end(0);
+      }
+      r->set_excerpt(RandomEscapingText(rng));
+      r->set_view(RandomEscapingText(rng));
+      r->set_pack(RandomEscapingText(rng));
+      r->set_shadow(rng() % 2);
+    }
+    ASSERT_EQ(ReasonsToJson(d.reasons()), ReferenceReasonsJson(d))
+        << "case " << i;
+  }
+}
+
+TEST(ReasonsToJsonTest, IllFormedUtf8IsDroppedNotCopied) {
+  hakam::v1::Decision d;
+  d.add_reasons()->set_excerpt(
+      "a\xFF"
+      "b\xC3");
+  EXPECT_THAT(ReasonsToJson(d.reasons()), HasSubstr(R"("excerpt":"ab")"));
 }
 
 }  // namespace
