@@ -1,6 +1,6 @@
 // Audit appends: the in-memory store, and SQLite with group commit (WAL,
 // one writer thread) with synchronous=NORMAL and =FULL; and the JSON of a
-// row's reasons. Records are the
+// row's reasons and of a whole decision. Records are the
 // real decisions of the corpus under the shipped rules, each with a fresh
 // decision id (the column is UNIQUE). bytes/s counts the text of the
 // comments audited (the store keeps only its hash), so it compares with the
@@ -182,6 +182,24 @@ void BM_ReasonsJson(benchmark::State& state) {
       static_cast<double>(reasons) / static_cast<double>(flagged.size());
 }
 BENCHMARK(BM_ReasonsJson)->ArgName("protobuf")->Arg(0)->Arg(1);
+
+// A whole decision as JSON, as `hakam check` prints one per line: every
+// decision of the corpus in turn, by DecisionToJson (protobuf:0) or by
+// protobuf's JSON printer (protobuf:1; the same bytes). items/s are
+// decisions.
+void BM_DecisionJson(benchmark::State& state) {
+  const std::vector<AuditRecord>& records = CorpusRecords();
+  const bool protobuf = state.range(0) != 0;
+  size_t i = 0;
+  for (auto _ : state) {
+    const hakam::v1::Decision& d = records[i].decision;
+    i = i + 1 == records.size() ? 0 : i + 1;
+    std::string json = protobuf ? MessageToJson(d) : DecisionToJson(d);
+    benchmark::DoNotOptimize(json);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_DecisionJson)->ArgName("protobuf")->Arg(0)->Arg(1);
 
 }  // namespace
 }  // namespace hakam::bench

@@ -139,6 +139,38 @@ void AppendJsonDouble(double v, std::string* out) {
   out->append(buffer, written.ptr - buffer);
 }
 
+// `reasons` as a JSON array, appended to `out`.
+void AppendReasons(
+    const google::protobuf::RepeatedPtrField<hakam::v1::Reason>& reasons,
+    std::string* out) {
+  out->push_back('[');
+  for (int i = 0; i < reasons.size(); ++i) {
+    const hakam::v1::Reason& r = reasons[i];
+    if (i > 0) out->push_back(',');
+    out->append("{\"rule_id\":");
+    AppendJsonString(r.rule_id(), out);
+    out->append(",\"category\":");
+    AppendJsonString(r.category(), out);
+    out->append(",\"weight\":");
+    AppendJsonDouble(r.weight(), out);
+    if (r.has_span()) {
+      const hakam::v1::Span& span = r.span();
+      absl::StrAppend(out, ",\"span\":{\"byte_start\":", span.byte_start(),
+                      ",\"byte_end\":", span.byte_end(),
+                      ",\"codepoint_start\":", span.codepoint_start(),
+                      ",\"codepoint_end\":", span.codepoint_end(), "}");
+    }
+    out->append(",\"excerpt\":");
+    AppendJsonString(r.excerpt(), out);
+    out->append(",\"view\":");
+    AppendJsonString(r.view(), out);
+    out->append(",\"pack\":");
+    AppendJsonString(r.pack(), out);
+    out->append(r.shadow() ? ",\"shadow\":true}" : ",\"shadow\":false}");
+  }
+  out->push_back(']');
+}
+
 }  // namespace
 
 std::string ReasonsToJson(
@@ -146,31 +178,7 @@ std::string ReasonsToJson(
   std::string out;
   // The field names and a short excerpt: one allocation for most rows.
   out.reserve(2 + 256 * static_cast<size_t>(reasons.size()));
-  out.push_back('[');
-  for (const hakam::v1::Reason& r : reasons) {
-    if (out.size() > 1) out.push_back(',');
-    out.append("{\"rule_id\":");
-    AppendJsonString(r.rule_id(), &out);
-    out.append(",\"category\":");
-    AppendJsonString(r.category(), &out);
-    out.append(",\"weight\":");
-    AppendJsonDouble(r.weight(), &out);
-    if (r.has_span()) {
-      const hakam::v1::Span& span = r.span();
-      absl::StrAppend(&out, ",\"span\":{\"byte_start\":", span.byte_start(),
-                      ",\"byte_end\":", span.byte_end(),
-                      ",\"codepoint_start\":", span.codepoint_start(),
-                      ",\"codepoint_end\":", span.codepoint_end(), "}");
-    }
-    out.append(",\"excerpt\":");
-    AppendJsonString(r.excerpt(), &out);
-    out.append(",\"view\":");
-    AppendJsonString(r.view(), &out);
-    out.append(",\"pack\":");
-    AppendJsonString(r.pack(), &out);
-    out.append(r.shadow() ? ",\"shadow\":true}" : ",\"shadow\":false}");
-  }
-  out.push_back(']');
+  AppendReasons(reasons, &out);
   return out;
 }
 
@@ -237,8 +245,62 @@ std::string MessageToJson(const google::protobuf::Message& message) {
   return out;
 }
 
-std::string DecisionToJson(const hakam::v1::Decision& decision) {
-  return MessageToJson(decision);
+std::string DecisionToJson(const hakam::v1::Decision& d) {
+  std::string out;
+  out.reserve(400 + 256 * static_cast<size_t>(d.reasons_size()));
+  out.append("{\"decision_id\":");
+  AppendJsonString(d.decision_id(), &out);
+  out.append(",\"comment_id\":");
+  AppendJsonString(d.comment_id(), &out);
+  out.append(",\"action\":");
+  if (const std::string& name = hakam::v1::Action_Name(d.action());
+      !name.empty()) {
+    AppendJsonString(name, &out);
+  } else {
+    absl::StrAppend(&out, static_cast<int>(d.action()));  // unknown value
+  }
+  out.append(",\"score\":");
+  AppendJsonDouble(d.score(), &out);
+  out.append(",\"category_scores\":[");
+  for (int i = 0; i < d.category_scores_size(); ++i) {
+    const hakam::v1::CategoryScore& c = d.category_scores(i);
+    out.append(i == 0 ? "{\"category\":" : ",{\"category\":");
+    AppendJsonString(c.category(), &out);
+    out.append(",\"score\":");
+    AppendJsonDouble(c.score(), &out);
+    out.push_back('}');
+  }
+  out.append("],\"reasons\":");
+  AppendReasons(d.reasons(), &out);
+  out.append(",\"ruleset_version\":");
+  AppendJsonString(d.ruleset_version(), &out);
+  out.append(",\"policy_id\":");
+  AppendJsonString(d.policy_id(), &out);
+  if (d.has_signals()) {
+    const hakam::v1::TextSignals& s = d.signals();
+    absl::StrAppend(&out,
+                    ",\"signals\":{\"invisible_chars\":", s.invisible_chars(),
+                    ",\"bidi_controls\":", s.bidi_controls(),
+                    ",\"mixed_script_words\":", s.mixed_script_words(),
+                    ",\"digits_in_arabic_words\":", s.digits_in_arabic_words(),
+                    ",\"letters\":", s.letters(),
+                    ",\"letters_changed\":", s.letters_changed(), "}");
+  }
+  out.append(",\"shadow_score\":");
+  AppendJsonDouble(d.shadow_score(), &out);
+  // protobuf's printer writes the well-known types after the other fields.
+  if (d.has_processing_time()) {
+    out.append(",\"processing_time\":");
+    AppendJsonString(
+        google::protobuf::util::TimeUtil::ToString(d.processing_time()), &out);
+  }
+  if (d.has_decided_at()) {
+    out.append(",\"decided_at\":");
+    AppendJsonString(google::protobuf::util::TimeUtil::ToString(d.decided_at()),
+                     &out);
+  }
+  out.push_back('}');
+  return out;
 }
 
 }  // namespace hakam

@@ -26,7 +26,10 @@ namespace hakam {
 absl::StatusOr<hakam::v1::Comment> ParseCommentJson(absl::string_view json);
 
 // A decision as single-line JSON (protobuf's JSON mapping, proto field
-// names, enums by name, default values included).
+// names, enums by name, default values included): byte for byte what
+// MessageToJson prints, written directly for the reason ReasonsToJson
+// below gives (about 40 us a decision through protobuf's printer, more
+// than evaluating the comment; `hakam check -` prints one per line).
 std::string DecisionToJson(const hakam::v1::Decision& decision);
 
 // Any message as single-line JSON, same conventions.

@@ -187,6 +187,77 @@ TEST(ReasonsToJsonTest, RandomReasonsAreWhatProtobufPrints) {
   }
 }
 
+TEST(DecisionToJsonTest, RandomDecisionsAreWhatProtobufPrints) {
+  std::mt19937 rng(29112026);
+  std::uniform_real_distribution<double> any_double(-100, 100);
+  std::uniform_int_distribution<uint32_t> count;
+  // The whole range of Timestamp and Duration JSON can print.
+  std::uniform_int_distribution<int64_t> timestamp_seconds(-62135596800,
+                                                           253402300799);
+  std::uniform_int_distribution<int64_t> duration_seconds(-315576000000,
+                                                          315576000000);
+  std::uniform_int_distribution<int32_t> nanos(0, 999999999);
+  // Nanoseconds that print with 0, 3, 6 and 9 digits.
+  auto some_nanos = [&] {
+    const int32_t n = nanos(rng);
+    switch (rng() % 4) {
+      case 0:
+        return 0;
+      case 1:
+        return n / 1000000 * 1000000;
+      case 2:
+        return n / 1000 * 1000;
+      default:
+        return n;
+    }
+  };
+  for (int i = 0; i < 2000; ++i) {
+    hakam::v1::Decision d;
+    d.set_decision_id(RandomEscapingText(rng));
+    d.set_comment_id(RandomEscapingText(rng));
+    // 0-3 are named; 7 is a value a newer peer could send.
+    d.set_action(static_cast<hakam::v1::Action>(rng() % 2 ? rng() % 4 : 7));
+    d.set_score(rng() % 3 ? std::floor(any_double(rng)) : any_double(rng));
+    for (int k = static_cast<int>(rng() % 3); k > 0; --k) {
+      hakam::v1::CategoryScore* c = d.add_category_scores();
+      c->set_category(RandomEscapingText(rng));
+      c->set_score(any_double(rng));
+    }
+    for (int k = static_cast<int>(rng() % 3); k > 0; --k) {
+      hakam::v1::Reason* r = d.add_reasons();
+      r->set_rule_id(RandomEscapingText(rng));
+      r->set_weight(any_double(rng));
+      r->mutable_span()->set_byte_end(count(rng));
+      r->set_excerpt(RandomEscapingText(rng));
+      r->set_shadow(rng() % 2);
+    }
+    d.set_ruleset_version(RandomEscapingText(rng));
+    d.set_policy_id(RandomEscapingText(rng));
+    if (rng() % 4 != 0) {
+      hakam::v1::TextSignals* s = d.mutable_signals();
+      s->set_invisible_chars(count(rng) % 100);
+      s->set_bidi_controls(count(rng));
+      s->set_mixed_script_words(count(rng) % 3);
+      s->set_letters(count(rng) % 1000);
+      s->set_letters_changed(count(rng) % 10);
+    }
+    d.set_shadow_score(rng() % 2 ? 0 : any_double(rng));
+    if (rng() % 4 != 0) {
+      // A duration's seconds and nanos share their sign.
+      const int64_t seconds = rng() % 2 ? 0 : duration_seconds(rng);
+      const int32_t n = some_nanos();
+      d.mutable_processing_time()->set_seconds(seconds);
+      d.mutable_processing_time()->set_nanos(
+          seconds < 0 || (seconds == 0 && rng() % 8 == 0) ? -n : n);
+    }
+    if (rng() % 4 != 0) {
+      d.mutable_decided_at()->set_seconds(timestamp_seconds(rng));
+      d.mutable_decided_at()->set_nanos(some_nanos());
+    }
+    ASSERT_EQ(DecisionToJson(d), MessageToJson(d)) << "case " << i;
+  }
+}
+
 TEST(ReasonsToJsonTest, IllFormedUtf8IsDroppedNotCopied) {
   hakam::v1::Decision d;
   d.add_reasons()->set_excerpt(
