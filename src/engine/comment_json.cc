@@ -288,7 +288,8 @@ std::string DecisionToJson(const hakam::v1::Decision& d) {
   }
   out.append(",\"shadow_score\":");
   AppendJsonDouble(d.shadow_score(), &out);
-  // protobuf's printer writes the well-known types after the other fields.
+  // In protobuf's order: its printer writes the Duration and the
+  // Timestamp after the other fields (the random test holds the order).
   if (d.has_processing_time()) {
     out.append(",\"processing_time\":");
     AppendJsonString(

@@ -187,6 +187,20 @@ TEST(ReasonsToJsonTest, RandomReasonsAreWhatProtobufPrints) {
   }
 }
 
+// DecisionToJson and ReasonsToJson write each field by hand. The random
+// tests below catch a new scalar or repeated field (protobuf prints those
+// even when unset); this catches a new message field too.
+TEST(DecisionToJsonTest, KnowsEveryFieldOfTheMessagesItWrites) {
+  const std::string hint =
+      "a field was added: write it in DecisionToJson or ReasonsToJson "
+      "(src/engine/comment_json.cc) and set it in the random tests";
+  EXPECT_EQ(hakam::v1::Decision::descriptor()->field_count(), 12) << hint;
+  EXPECT_EQ(hakam::v1::CategoryScore::descriptor()->field_count(), 2) << hint;
+  EXPECT_EQ(hakam::v1::Reason::descriptor()->field_count(), 8) << hint;
+  EXPECT_EQ(hakam::v1::Span::descriptor()->field_count(), 4) << hint;
+  EXPECT_EQ(hakam::v1::TextSignals::descriptor()->field_count(), 6) << hint;
+}
+
 TEST(DecisionToJsonTest, RandomDecisionsAreWhatProtobufPrints) {
   std::mt19937 rng(29112026);
   std::uniform_real_distribution<double> any_double(-100, 100);
