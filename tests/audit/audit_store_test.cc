@@ -43,8 +43,10 @@ std::string TempDb(const std::string& name) {
   return path.string();
 }
 
-// Runs `sql` on the file and returns the first column of the first row.
-std::string Query(const std::string& path, const std::string& sql) {
+// Runs `sql` on the file and returns the first column of the first row, as
+// text, or as raw bytes if `blob`.
+std::string QueryValue(const std::string& path, const std::string& sql,
+                       bool blob) {
   sqlite3* db = nullptr;
   EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr),
             SQLITE_OK);
@@ -53,12 +55,25 @@ std::string Query(const std::string& path, const std::string& sql) {
       << sqlite3_errmsg(db);
   std::string out;
   if (sqlite3_step(stmt) == SQLITE_ROW) {
-    const unsigned char* t = sqlite3_column_text(stmt, 0);
-    out = t ? reinterpret_cast<const char*>(t) : "";
+    const void* value =
+        blob ? sqlite3_column_blob(stmt, 0)
+             : static_cast<const void*>(sqlite3_column_text(stmt, 0));
+    if (value != nullptr) {
+      out.assign(static_cast<const char*>(value),
+                 sqlite3_column_bytes(stmt, 0));
+    }
   }
   sqlite3_finalize(stmt);
   sqlite3_close(db);
   return out;
+}
+
+std::string Query(const std::string& path, const std::string& sql) {
+  return QueryValue(path, sql, /*blob=*/false);
+}
+
+std::string QueryBlob(const std::string& path, const std::string& sql) {
+  return QueryValue(path, sql, /*blob=*/true);
 }
 
 TEST(AuditRecordTest, HashesTheTextInsteadOfKeepingIt) {
@@ -102,24 +117,6 @@ TEST(SqliteAuditStoreTest, AppendsAreDurableAndQueryable) {
   EXPECT_THAT(Query(path, "SELECT reasons_json FROM decisions"),
               ::testing::HasSubstr("\"rule_id\":\"rule.x\""));
   EXPECT_EQ(Query(path, "PRAGMA journal_mode"), "wal");
-}
-
-// The same for a BLOB column, as raw bytes.
-std::string QueryBlob(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr),
-            SQLITE_OK);
-  sqlite3_stmt* stmt = nullptr;
-  EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr), SQLITE_OK)
-      << sqlite3_errmsg(db);
-  std::string out;
-  if (sqlite3_step(stmt) == SQLITE_ROW) {
-    const void* blob = sqlite3_column_blob(stmt, 0);
-    out.assign(static_cast<const char*>(blob), sqlite3_column_bytes(stmt, 0));
-  }
-  sqlite3_finalize(stmt);
-  sqlite3_close(db);
-  return out;
 }
 
 TEST(SqliteAuditStoreTest, GroupCommitsConcurrentAppendsWithoutLoss) {
