@@ -333,8 +333,8 @@ absl::Status SqliteAuditStore::CommitBatch(std::deque<Pending>& batch) {
     const std::string blob = d.SerializeAsString();
     const int64_t decided_us =
         d.decided_at().seconds() * 1000000 + d.decided_at().nanos() / 1000;
-    // Bound without a copy (SQLITE_STATIC): every string outlives the
-    // step, and the statement is reset before they go.
+    // Bound without a copy (SQLITE_STATIC): every string lives until the
+    // bindings are cleared below, after the step.
     auto text = [&](int i, absl::string_view s) {
       sqlite3_bind_text(insert, i, s.data(), static_cast<int>(s.size()),
                         SQLITE_STATIC);
@@ -354,8 +354,9 @@ absl::Status SqliteAuditStore::CommitBatch(std::deque<Pending>& batch) {
     text(13, reasons);
     sqlite3_bind_blob(insert, 14, blob.data(), static_cast<int>(blob.size()),
                       SQLITE_STATIC);
-    // Reset before `reasons` and `blob` go: a statement keeps its bindings.
     absl::Status s = Run(insert, "insert");
+    // A statement keeps its bindings across a reset: cleared here, before
+    // `reasons` and `blob` go, none can point at freed memory.
     sqlite3_clear_bindings(insert);
     if (!s.ok()) {
       (void)Run(statements_.rollback, "rollback");

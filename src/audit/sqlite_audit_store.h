@@ -87,6 +87,8 @@ class SqliteAuditStore : public AuditStore {
   };
 
   // The writer's prepared statements: parsed once, not at every commit.
+  // Plain handles, copied freely; the store finalizes them once, in its
+  // destructor (Open() on its failure paths).
   struct Statements {
     sqlite3_stmt* insert = nullptr;
     sqlite3_stmt* begin = nullptr;

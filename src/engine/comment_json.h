@@ -1,9 +1,11 @@
 // JSON forms of comments and decisions, for JSON Lines input (`hakam check
-// -`, later batch re-scoring) and for printing decisions.
+// -`, later batch re-scoring), for printing decisions, and for the audit
+// trail's reasons column.
 //
 //   absl::StatusOr<hakam::v1::Comment> c =
 //       ParseCommentJson(R"({"comment_id": "c1", "text": "hello"})");
 //   std::string out = DecisionToJson(decision);  // one line
+//   std::string column = ReasonsToJson(decision.reasons());
 //
 // Field names are the proto's (`comment_id`, `article_id`, `site`,
 // `section`, `author_id`, `text`, `created_at`, `parent_id`, `language`);
@@ -41,8 +43,10 @@ std::string MessageToJson(const google::protobuf::Message& message);
 // the type and parses the message's binary form again for every message:
 // about 19 us per Reason, more than the rest of an audit append. Strings
 // are escaped as protobuf escapes them (", \, control characters, < >, and
-// the invisible formatting characters it lists); ill-formed UTF-8, which
-// validated comments never produce, is dropped, as protobuf drops it.
+// the invisible formatting characters it lists). Ill-formed UTF-8, which
+// validated comments never produce, is dropped; protobuf drops it too, but
+// not always the same bytes (it also swallows the byte that breaks a
+// sequence), so only valid UTF-8 is byte for byte the same.
 std::string ReasonsToJson(
     const google::protobuf::RepeatedPtrField<hakam::v1::Reason>& reasons);
 
