@@ -1,11 +1,14 @@
 // Audit appends: the in-memory store, and SQLite with group commit (WAL,
-// one writer thread) with synchronous=NORMAL and =FULL; and the JSON of a
-// row's reasons and of a whole decision. Records are the
+// one writer thread) with synchronous=NORMAL and =FULL; the JSON of a row's
+// reasons and of a whole decision, and a line of JSON Lines input parsed
+// into a comment. Records are the
 // real decisions of the corpus under the shipped rules, each with a fresh
 // decision id (the column is UNIQUE). bytes/s counts the text of the
 // comments audited (the store keeps only its hash), so it compares with the
 // other rows.
 #include <benchmark/benchmark.h>
+#include <google/protobuf/struct.pb.h>
+#include <google/protobuf/util/json_util.h>
 #include <stdlib.h>
 
 #include <atomic>
@@ -13,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "audit/memory_audit_store.h"
 #include "audit/sqlite_audit_store.h"
@@ -200,6 +204,54 @@ void BM_DecisionJson(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_DecisionJson)->ArgName("protobuf")->Arg(0)->Arg(1);
+
+// One line of `hakam check -` input parsed into a Comment: every corpus
+// comment in turn, as {"comment_id":..., "site":"news", "text":...} (the
+// text escaped as protobuf's printer escapes it). protobuf:0 is
+// ParseCommentJson (simdjson); protobuf:1 is protobuf's JSON parser into a
+// Struct, what ParseCommentJson did before 2026-11-30 (the syntax alone:
+// reading the fields out of the Struct cost a little more). bytes/s are
+// of JSON.
+void BM_ParseCommentJson(benchmark::State& state) {
+  static const std::vector<std::string>* const lines = [] {
+    auto* v = new std::vector<std::string>();
+    const std::vector<std::string>& texts = BenchCorpus().texts;
+    for (size_t i = 0; i < texts.size(); ++i) {
+      google::protobuf::Value text;
+      text.set_string_value(texts[i]);
+      v->push_back(absl::StrCat(
+          "{\"comment_id\":\"corpus-", i,
+          "\",\"site\":\"news\",\"text\":", MessageToJson(text), "}"));
+    }
+    return v;
+  }();
+  const bool protobuf = state.range(0) != 0;
+  size_t i = 0;
+  int64_t bytes = 0;
+  for (auto _ : state) {
+    const std::string& line = (*lines)[i];
+    i = i + 1 == lines->size() ? 0 : i + 1;
+    bytes += static_cast<int64_t>(line.size());
+    if (protobuf) {
+      google::protobuf::Struct object;
+      if (!google::protobuf::util::JsonStringToMessage(line, &object).ok()) {
+        state.SkipWithError("protobuf refused a corpus line");
+        return;
+      }
+      benchmark::DoNotOptimize(object);
+    } else {
+      absl::StatusOr<hakam::v1::Comment> comment = ParseCommentJson(line);
+      if (!comment.ok()) {
+        state.SkipWithError(std::string(comment.status().message()).c_str());
+        return;
+      }
+      benchmark::DoNotOptimize(comment);
+    }
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.SetBytesProcessed(bytes);
+}
+BENCHMARK(BM_ParseCommentJson)->ArgName("protobuf")->Arg(0)->Arg(1);
 
 }  // namespace
 }  // namespace hakam::bench

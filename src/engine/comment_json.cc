@@ -1,24 +1,43 @@
 #include "engine/comment_json.h"
 
-#include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/time_util.h>
+#include <simdjson.h>
 #include <unicode/utf8.h>
 
 #include <charconv>
 #include <cmath>
+#include <iterator>
+#include <string_view>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
 namespace hakam {
 
 namespace {
 
-using google::protobuf::Value;
-
 absl::Status WrongType(absl::string_view field, absl::string_view want) {
   return absl::InvalidArgumentError(
       absl::StrCat("field \"", field, "\" must be ", want));
+}
+
+// What a JSON value is, for messages: "an array", "a string", ...
+const char* JsonTypeName(const simdjson::dom::element& e) {
+  switch (e.type()) {
+    case simdjson::dom::element_type::ARRAY:
+      return "an array";
+    case simdjson::dom::element_type::OBJECT:
+      return "an object";
+    case simdjson::dom::element_type::STRING:
+      return "a string";
+    case simdjson::dom::element_type::NULL_VALUE:
+      return "null";
+    case simdjson::dom::element_type::BOOL:
+      return "a boolean";
+    default:
+      return "a number";
+  }
 }
 
 // The \uXXXX escape of a UTF-16 code unit.
@@ -183,53 +202,81 @@ std::string ReasonsToJson(
 }
 
 absl::StatusOr<hakam::v1::Comment> ParseCommentJson(absl::string_view json) {
-  google::protobuf::Struct object;
-  const auto parsed = google::protobuf::util::JsonStringToMessage(
-      google::protobuf::StringPiece(json.data(), json.size()), &object);
-  if (!parsed.ok()) {
+  // A parser keeps its buffers from one line to the next: one per thread,
+  // for lines up to kReusedParserBytes; a longer line gets a parser of its
+  // own, so one huge line does not pin its buffers for the thread's life.
+  constexpr size_t kReusedParserBytes = size_t{1} << 20;
+  thread_local simdjson::dom::parser reused;
+  simdjson::dom::parser own;
+  simdjson::dom::parser& parser =
+      json.size() <= kReusedParserBytes ? reused : own;
+  if (absl::StartsWith(json, "\xEF\xBB\xBF")) {
     return absl::InvalidArgumentError(
-        absl::StrCat("not a JSON object: ", parsed.message().as_string()));
+        "not valid JSON: starts with a byte order mark (U+FEFF); JSON Lines "
+        "has none");
   }
-  hakam::v1::Comment c;
+  simdjson::dom::element root;
+  if (const simdjson::error_code error =
+          parser.parse(json.data(), json.size()).get(root);
+      error != simdjson::SUCCESS) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("not valid JSON: ", simdjson::error_message(error)));
+  }
+  simdjson::dom::object object;
+  if (root.get(object) != simdjson::SUCCESS) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("not a JSON object: got ", JsonTypeName(root)));
+  }
   using Setter = void (hakam::v1::Comment::*)(const std::string&);
-  static const std::pair<const char*, Setter> kStringFields[] = {
+  struct Field {
+    absl::string_view name;
+    Setter setter;  // nullptr: created_at
+  };
+  static const Field kFields[] = {
       {"comment_id", &hakam::v1::Comment::set_comment_id},
       {"article_id", &hakam::v1::Comment::set_article_id},
       {"site", &hakam::v1::Comment::set_site},
       {"section", &hakam::v1::Comment::set_section},
       {"author_id", &hakam::v1::Comment::set_author_id},
       {"text", &hakam::v1::Comment::set_text},
+      {"created_at", nullptr},
       {"parent_id", &hakam::v1::Comment::set_parent_id},
       {"language", &hakam::v1::Comment::set_language},
   };
-  for (const auto& [key, value] : object.fields()) {
-    if (key == "created_at") {
-      if (value.kind_case() != Value::kStringValue) {
-        return WrongType(key, "an RFC 3339 timestamp string");
-      }
-      if (!google::protobuf::util::TimeUtil::FromString(
-              value.string_value(), c.mutable_created_at())) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("field \"created_at\": \"", value.string_value(),
-                         "\" is not an RFC 3339 timestamp"));
-      }
-      continue;
-    }
-    bool known = false;
-    for (const auto& [name, setter] : kStringFields) {
-      if (key != name) continue;
-      known = true;
-      if (value.kind_case() == Value::kNullValue) break;
-      if (value.kind_case() != Value::kStringValue) {
-        return WrongType(key, "a string");
-      }
-      (c.*setter)(value.string_value());
-    }
-    if (!known) {
+  hakam::v1::Comment c;
+  uint32_t seen = 0;  // one bit per kFields entry
+  for (const simdjson::dom::key_value_pair field : object) {
+    // Debian's Abseil has its own string_view, not std::string_view.
+    const absl::string_view key(field.key.data(), field.key.size());
+    size_t f = 0;
+    while (f < std::size(kFields) && kFields[f].name != key) ++f;
+    if (f == std::size(kFields)) {
       return absl::InvalidArgumentError(absl::StrCat(
           "unknown field \"", key,
           "\" (expected comment_id, article_id, site, section, author_id, "
           "text, created_at, parent_id, language)"));
+    }
+    if ((seen & (1u << f)) != 0) {
+      // Which one was meant is anyone's guess; protobuf refuses it too.
+      return absl::InvalidArgumentError(
+          absl::StrCat("field \"", key, "\" appears twice"));
+    }
+    seen |= 1u << f;
+    if (field.value.is_null()) continue;  // null is the same as absent
+    std::string_view value_view;
+    if (field.value.get(value_view) != simdjson::SUCCESS) {
+      return WrongType(key, kFields[f].setter == nullptr
+                                ? "an RFC 3339 timestamp string"
+                                : "a string");
+    }
+    const std::string value(value_view);
+    if (kFields[f].setter != nullptr) {
+      (c.*kFields[f].setter)(value);
+    } else if (!google::protobuf::util::TimeUtil::FromString(
+                   value, c.mutable_created_at())) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("field \"created_at\": \"", value,
+                       "\" is not an RFC 3339 timestamp"));
     }
   }
   return c;

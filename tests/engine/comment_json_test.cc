@@ -1,15 +1,22 @@
 #include "engine/comment_json.h"
 
 #include <gmock/gmock.h>
+#include <google/protobuf/struct.pb.h>
+#include <google/protobuf/util/json_util.h>
+#include <google/protobuf/util/time_util.h>
 #include <gtest/gtest.h>
+#include <unicode/utf16.h>
 #include <unicode/utf8.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 
 namespace hakam {
@@ -51,9 +58,191 @@ TEST(CommentJsonTest, NamesTheFieldThatIsWrong) {
 }
 
 TEST(CommentJsonTest, NullFieldsAreEmpty) {
-  auto c = ParseCommentJson(R"({"text":"hi","parent_id":null})");
-  ASSERT_TRUE(c.ok());
+  auto c =
+      ParseCommentJson(R"({"text":"hi","parent_id":null,"created_at":null})");
+  ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_EQ(c->parent_id(), "");
+  EXPECT_FALSE(c->has_created_at());
+}
+
+// Each malformed or ambiguous line is refused with INVALID_ARGUMENT and a
+// message that says what is wrong, never accepted as something else.
+TEST(CommentJsonTest, RefusesWhatIsNotStrictJsonWithASpecificMessage) {
+  const struct {
+    std::string line;
+    std::string message;
+  } kCases[] = {
+      {R"({"text":"a","text":"b"})", "field \"text\" appears twice"},
+      {R"({"te\u0078t":"a","text":"b"})", "field \"text\" appears twice"},
+      {"\xEF\xBB\xBF{\"text\":\"a\"}", "byte order mark"},
+      {"[1,2]", "not a JSON object: got an array"},
+      {"null", "not a JSON object: got null"},
+      {R"("text")", "not a JSON object: got a string"},
+      {"5", "not a JSON object: got a number"},
+      {R"({"text":"a"} x)", "not valid JSON"},
+      {R"({"text":"a"}{})", "not valid JSON"},
+      {R"({"text":"a",})", "not valid JSON"},
+      {R"({text:"a"})", "not valid JSON"},
+      {R"({"text":'a'})", "not valid JSON"},
+      {"{\"text\":\"a\tb\"}", "not valid JSON"},   // raw tab in a string
+      {"{\"text\":\"a\xFF\"}", "not valid JSON"},  // not UTF-8
+      {R"({"text":"\ud800"})", "not valid JSON"},  // lone surrogate
+      {R"({"text":"\udc00x"})", "not valid JSON"},
+      {R"({"text":"\x41"})", "not valid JSON"},
+      {R"({"text":"a")", "not valid JSON"},
+      {"", "not valid JSON"},
+      {R"({"text":true})", "field \"text\" must be a string"},
+      {R"({"site":["a"]})", "field \"site\" must be a string"},
+      {R"({"site":{"a":1}})", "field \"site\" must be a string"},
+      {R"({"created_at":1767323045})",
+       "field \"created_at\" must be an RFC 3339 timestamp string"},
+      {R"({"created_at":"2026-13-01T00:00:00Z"})",
+       "is not an RFC 3339 timestamp"},
+      {R"({"Text":"a"})", "unknown field \"Text\""},
+      {R"({"commentId":"a"})", "unknown field \"commentId\""},
+      {R"({"text ":"a"})", "unknown field \"text \""},
+  };
+  for (const auto& c : kCases) {
+    const absl::StatusOr<hakam::v1::Comment> parsed = ParseCommentJson(c.line);
+    ASSERT_FALSE(parsed.ok()) << c.line;
+    EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument)
+        << c.line;
+    EXPECT_THAT(parsed.status().message(), HasSubstr(c.message)) << c.line;
+  }
+}
+
+TEST(CommentJsonTest, DecodesEveryEscapeAndKeepsTheRest) {
+  auto c = ParseCommentJson(
+      "\t {\"te\\u0078t\" : \"\\u064a\\u0627 \\\"\\/\\\\\\b\\f\\n\\r\\t"
+      "\\ud83d\\ude00 \\u0000 \xD9\x83\xD9\x84\xD8\xA8\", "
+      "\"comment_id\":\"\"} \r");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->text(),
+            std::string("\xD9\x8A\xD8\xA7 \"/\\\b\f\n\r\t\xF0\x9F\x98\x80 ") +
+                std::string(1, '\0') + " \xD9\x83\xD9\x84\xD8\xA8");
+  EXPECT_EQ(c->comment_id(), "");
+}
+
+// The JSON encoding of `s` with each character written in one of the ways
+// JSON allows, chosen by `rng`: raw, or \uXXXX (a surrogate pair above
+// U+FFFF), or its short escape.
+std::string RandomlyEscaped(const std::string& s, std::mt19937& rng) {
+  std::string out = "\"";
+  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
+  const int32_t n = static_cast<int32_t>(s.size());
+  for (int32_t i = 0; i < n;) {
+    const int32_t start = i;
+    UChar32 c;
+    U8_NEXT(p, i, n, c);
+    const bool must = c < 0x20 || c == '"' || c == '\\';
+    if (!must && rng() % 2 == 0) {
+      out.append(s, start, i - start);
+      continue;
+    }
+    static const std::pair<UChar32, const char*> kShortForms[] = {
+        {'"', "\\\""}, {'\\', "\\\\"}, {'/', "\\/"},  {'\b', "\\b"},
+        {'\f', "\\f"}, {'\n', "\\n"},  {'\r', "\\r"}, {'\t', "\\t"}};
+    const char* short_form = nullptr;
+    for (const auto& [code_point, form] : kShortForms) {
+      if (code_point == c) short_form = form;
+    }
+    if (short_form != nullptr && rng() % 2 == 0) {
+      out += short_form;
+      continue;
+    }
+    char buf[16];
+    if (c > 0xFFFF) {
+      std::snprintf(buf, sizeof(buf), "\\u%04X\\u%04x", U16_LEAD(c),
+                    U16_TRAIL(c));
+    } else {
+      std::snprintf(buf, sizeof(buf), rng() % 2 ? "\\u%04x" : "\\u%04X", c);
+    }
+    out += buf;
+  }
+  return out + "\"";
+}
+
+// Random comments, written as JSON in the many ways JSON allows (field
+// order, whitespace, escapes, nulls for empty fields), read back exactly;
+// protobuf's JSON parser accepts every one of those lines too.
+TEST(CommentJsonTest, RandomCommentsRoundTripThroughEveryWayOfWritingThem) {
+  std::mt19937 rng(20261130);
+  // Code points from the ranges comments use, and the awkward ones.
+  const std::vector<UChar32> kPool = {
+      0x00,   0x01,   0x08,   0x09,    0x0A,    0x0D,    0x1F,   ' ',    '"',
+      '/',    '\\',   'a',    'Z',     '0',     '<',     0x7F,   0x80,   0xA0,
+      0xAD,   0xE9,   0x0627, 0x0644,  0x0640,  0x064B,  0x200B, 0x200F, 0x202E,
+      0xFEFF, 0xFFFD, 0xFFFF, 0x10000, 0x1F600, 0x10FFFF};
+  auto random_string = [&] {
+    std::string s;
+    const int len = static_cast<int>(rng() % 12);
+    for (int k = 0; k < len; ++k) {
+      const UChar32 c = kPool[rng() % kPool.size()];
+      char buf[4];
+      int32_t w = 0;
+      U8_APPEND_UNSAFE(buf, w, c);
+      s.append(buf, w);
+    }
+    return s;
+  };
+  using Setter = void (hakam::v1::Comment::*)(const std::string&);
+  const std::pair<const char*, Setter> kStringFields[] = {
+      {"comment_id", &hakam::v1::Comment::set_comment_id},
+      {"article_id", &hakam::v1::Comment::set_article_id},
+      {"site", &hakam::v1::Comment::set_site},
+      {"section", &hakam::v1::Comment::set_section},
+      {"author_id", &hakam::v1::Comment::set_author_id},
+      {"text", &hakam::v1::Comment::set_text},
+      {"parent_id", &hakam::v1::Comment::set_parent_id},
+      {"language", &hakam::v1::Comment::set_language},
+  };
+  const char* kSpace[] = {"", " ", "\t", "\n ", "\r\n"};
+  auto space = [&] { return kSpace[rng() % std::size(kSpace)]; };
+  for (int round = 0; round < 2000; ++round) {
+    hakam::v1::Comment want;
+    std::vector<std::string> members;
+    for (const auto& [name, setter] : kStringFields) {
+      switch (rng() % 3) {
+        case 0:
+          break;  // absent
+        case 1:
+          members.push_back(absl::StrCat(RandomlyEscaped(name, rng), space(),
+                                         ":", space(), "null"));
+          break;
+        default: {
+          const std::string value = random_string();
+          (want.*setter)(value);
+          members.push_back(absl::StrCat(RandomlyEscaped(name, rng), space(),
+                                         ":", space(),
+                                         RandomlyEscaped(value, rng)));
+        }
+      }
+    }
+    if (rng() % 2) {
+      want.mutable_created_at()->set_seconds(rng() % 4000000000);
+      want.mutable_created_at()->set_nanos(static_cast<int32_t>(rng() % 1000) *
+                                           1000000);
+      members.push_back(absl::StrCat(
+          "\"created_at\":\"",
+          google::protobuf::util::TimeUtil::ToString(want.created_at()), "\""));
+    }
+    std::shuffle(members.begin(), members.end(), rng);
+    std::string line = space();
+    line += "{";
+    for (size_t m = 0; m < members.size(); ++m) {
+      if (m > 0) line += ",";
+      line += space() + members[m] + space();
+    }
+    line += "}";
+    line += space();
+    const absl::StatusOr<hakam::v1::Comment> got = ParseCommentJson(line);
+    ASSERT_TRUE(got.ok()) << got.status() << "\n" << line;
+    EXPECT_EQ(got->SerializeAsString(), want.SerializeAsString()) << line;
+    google::protobuf::Struct reference;
+    EXPECT_TRUE(
+        google::protobuf::util::JsonStringToMessage(line, &reference).ok())
+        << line;
+  }
 }
 
 TEST(CommentJsonTest, DecisionJsonUsesProtoNamesAndEnumNames) {
