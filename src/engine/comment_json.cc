@@ -202,14 +202,15 @@ std::string ReasonsToJson(
 }
 
 absl::StatusOr<hakam::v1::Comment> ParseCommentJson(absl::string_view json) {
-  // A parser keeps its buffers from one line to the next: one per thread,
-  // for lines up to kReusedParserBytes; a longer line gets a parser of its
-  // own, so one huge line does not pin its buffers for the thread's life.
-  constexpr size_t kReusedParserBytes = size_t{1} << 20;
-  thread_local simdjson::dom::parser reused;
-  simdjson::dom::parser own;
-  simdjson::dom::parser& parser =
-      json.size() <= kReusedParserBytes ? reused : own;
+  if (json.size() > kMaxCommentJsonBytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("comment JSON is ", json.size(), " bytes, more than the ",
+                     kMaxCommentJsonBytes, " allowed"));
+  }
+  // One parser per thread keeps its buffers from one line to the next
+  // (about 15 bytes for each byte of the longest line so far, so at most
+  // ~16 MiB under the cap above).
+  thread_local simdjson::dom::parser parser(kMaxCommentJsonBytes);
   if (absl::StartsWith(json, "\xEF\xBB\xBF")) {
     return absl::InvalidArgumentError(
         "not valid JSON: starts with a byte order mark (U+FEFF); JSON Lines "
@@ -272,7 +273,8 @@ absl::StatusOr<hakam::v1::Comment> ParseCommentJson(absl::string_view json) {
     const std::string value(value_view);
     if (kFields[f].setter != nullptr) {
       (c.*kFields[f].setter)(value);
-    } else if (!google::protobuf::util::TimeUtil::FromString(
+    } else if (value.find('\0') != std::string::npos ||  // FromString stops
+               !google::protobuf::util::TimeUtil::FromString(
                    value, c.mutable_created_at())) {
       return absl::InvalidArgumentError(
           absl::StrCat("field \"created_at\": \"", value,

@@ -16,6 +16,7 @@
 // thread).
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -24,12 +25,17 @@
 
 namespace hakam {
 
+// The longest JSON a comment may take: 16 times the engine's default cap
+// on a comment's text (64 KiB), room for any escaping of it and the other
+// fields.
+inline constexpr size_t kMaxCommentJsonBytes = size_t{1} << 20;
+
 // Parses one JSON object into a Comment: strict JSON (RFC 8259, read by
-// simdjson, about 0.7 us for a 300-byte line against 22 us through
-// protobuf's parser). A null field is the same as an absent one.
-// INVALID_ARGUMENT, naming the field where there is one, for malformed
-// JSON, a byte order mark, a value that is not an object, unknown or
-// repeated fields and wrong types.
+// simdjson; see docs/performance.md for why not protobuf's parser). A null
+// field is the same as an absent one. INVALID_ARGUMENT, naming the field
+// where there is one, for malformed JSON (a number beyond a double's range
+// included), a byte order mark, a value that is not an object, unknown or
+// repeated fields, wrong types, and JSON longer than kMaxCommentJsonBytes.
 absl::StatusOr<hakam::v1::Comment> ParseCommentJson(absl::string_view json);
 
 // A decision as single-line JSON (protobuf's JSON mapping, proto field

@@ -18,6 +18,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/time.h"
 
 namespace hakam {
 namespace {
@@ -88,6 +89,9 @@ TEST(CommentJsonTest, RefusesWhatIsNotStrictJsonWithASpecificMessage) {
       {"{\"text\":\"a\xFF\"}", "not valid JSON"},  // not UTF-8
       {R"({"text":"\ud800"})", "not valid JSON"},  // lone surrogate
       {R"({"text":"\udc00x"})", "not valid JSON"},
+      {R"({"text":"\ud800\u0041"})", "not valid JSON"},
+      {R"({"text":"\ud800\ud800"})", "not valid JSON"},
+      {R"({"text":1e999})", "not valid JSON"},  // beyond a double's range
       {R"({"text":"\x41"})", "not valid JSON"},
       {R"({"text":"a")", "not valid JSON"},
       {"", "not valid JSON"},
@@ -98,6 +102,12 @@ TEST(CommentJsonTest, RefusesWhatIsNotStrictJsonWithASpecificMessage) {
        "field \"created_at\" must be an RFC 3339 timestamp string"},
       {R"({"created_at":"2026-13-01T00:00:00Z"})",
        "is not an RFC 3339 timestamp"},
+      // Not the timestamp before the NUL, which protobuf would read.
+      {R"({"created_at":"2026-01-01T00:00:00Z\u0000junk"})",
+       "is not an RFC 3339 timestamp"},
+      {absl::StrCat(R"({"text":")", std::string(kMaxCommentJsonBytes, 'a'),
+                    R"("})"),
+       "comment JSON is 1048587 bytes, more than the 1048576 allowed"},
       {R"({"Text":"a"})", "unknown field \"Text\""},
       {R"({"commentId":"a"})", "unknown field \"commentId\""},
       {R"({"text ":"a"})", "unknown field \"text \""},
@@ -109,6 +119,26 @@ TEST(CommentJsonTest, RefusesWhatIsNotStrictJsonWithASpecificMessage) {
         << c.line;
     EXPECT_THAT(parsed.status().message(), HasSubstr(c.message)) << c.line;
   }
+}
+
+// The parser's buffers are kept from line to line: a line after the
+// longest one allowed, or after a refused one, is read on its own.
+TEST(CommentJsonTest, EachLineIsReadOnItsOwn) {
+  const std::string longest_text(kMaxCommentJsonBytes - 11, 'x');
+  const std::string longest =
+      absl::StrCat(R"({"text":")", longest_text, R"("})");
+  ASSERT_EQ(longest.size(), kMaxCommentJsonBytes);
+  auto big = ParseCommentJson(longest);
+  ASSERT_TRUE(big.ok()) << big.status();
+  EXPECT_EQ(big->text(), longest_text);
+  auto small = ParseCommentJson(R"({"text":"hi"})");
+  ASSERT_TRUE(small.ok()) << small.status();
+  EXPECT_EQ(small->text(), "hi");
+  EXPECT_FALSE(ParseCommentJson(R"({"text":"hi", "site":)").ok());
+  auto after_bad = ParseCommentJson(R"({"site":"s"})");
+  ASSERT_TRUE(after_bad.ok()) << after_bad.status();
+  EXPECT_EQ(after_bad->site(), "s");
+  EXPECT_EQ(after_bad->text(), "");
 }
 
 TEST(CommentJsonTest, DecodesEveryEscapeAndKeepsTheRest) {
@@ -218,13 +248,29 @@ TEST(CommentJsonTest, RandomCommentsRoundTripThroughEveryWayOfWritingThem) {
         }
       }
     }
-    if (rng() % 2) {
-      want.mutable_created_at()->set_seconds(rng() % 4000000000);
-      want.mutable_created_at()->set_nanos(static_cast<int32_t>(rng() % 1000) *
-                                           1000000);
-      members.push_back(absl::StrCat(
-          "\"created_at\":\"",
-          google::protobuf::util::TimeUtil::ToString(want.created_at()), "\""));
+    switch (rng() % 3) {
+      case 0:
+        break;  // absent
+      case 1:
+        members.push_back(absl::StrCat(RandomlyEscaped("created_at", rng), ":",
+                                       space(), "null"));
+        break;
+      default: {
+        // RFC 3339 in UTC or at an offset, its characters escaped or not.
+        const int64_t millis = rng() % 4000000000000;
+        want.mutable_created_at()->set_seconds(millis / 1000);
+        want.mutable_created_at()->set_nanos(
+            static_cast<int32_t>(millis % 1000) * 1000000);
+        const bool utc = rng() % 2 == 0;
+        const std::string stamp = absl::FormatTime(
+            utc ? "%Y-%m-%dT%H:%M:%E3SZ" : "%Y-%m-%dT%H:%M:%E3S%Ez",
+            absl::FromUnixMillis(millis),
+            utc ? absl::UTCTimeZone()
+                : absl::FixedTimeZone((static_cast<int>(rng() % 1681) - 840) *
+                                      60));
+        members.push_back(absl::StrCat(RandomlyEscaped("created_at", rng), ":",
+                                       RandomlyEscaped(stamp, rng)));
+      }
     }
     std::shuffle(members.begin(), members.end(), rng);
     std::string line = space();
