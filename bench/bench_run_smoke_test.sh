@@ -11,10 +11,11 @@
 #      the build's type; its Markdown table has the same rows; --report
 #      prints the very same table again;
 #   3. with stand-in scripts for the binaries (a hakamd that refuses its
-#      rules, a hakam-bench that crashes, a hakam-load that prints nothing,
-#      one whose calls fail), the table is still printed, says what failed
-#      (FAILED rows, the cause in a note, "[N errors]"), and the exit status
-#      is 1.
+#      rules, one that dies during its runs, a hakam-bench that crashes, a
+#      hakam-load that prints nothing, one that prints nothing in one round
+#      of two, one whose calls fail), the table is still printed, says what
+#      failed (FAILED rows, the cause in a note, "[N errors]"), and the exit
+#      status is 1.
 #
 # Usage: bench_run_smoke_test.sh BENCH_RUN BUILD_DIR
 set -euo pipefail
@@ -46,7 +47,8 @@ targets=("Moderate QPS, closed loop" "Moderate p99, open loop at 50% of max"
          "Pipeline in-process" "Match 50000 rules" "Soak ")
 
 # 1. Option values, and a run that measures nothing.
-for bad in --rounds=two --connections=08 --pack-rules=500 --duration=0 --bogus; do
+for bad in --rounds=two --connections=08 --pack-rules=500 --duration=0 --duration=010 \
+           --out= --bogus; do
   run_bench bad --skip-build --build-dir="$build_dir" "$bad"
   [ $status = 2 ] || fail "$bad: exit status $status, want 2"
   grep -q "^bench/run: " "$work/bad.err" || fail "$bad: no message"
@@ -94,6 +96,13 @@ for row in "hakamd peak RSS (VmHWM), default rules" "hakamd peak RSS (VmHWM), 10
            "  Moderate p99, audit database on /dev/shm" "Moderate QPS with --audit_full_sync=true"; do
   grep -qF "$row" "$tsv" || fail "no row '$row'"
 done
+# Measured, or skipped with why (a machine whose /tmp is a tmpfs).
+case $(status_of "$tsv" "  Moderate p99, audit database on /dev/shm") in
+  info | skipped) ;;
+  *) fail "the /dev/shm row is neither measured nor skipped" ;;
+esac
+run_bench again --build-dir="$build_dir" "${short[@]}" --out="$out"
+[ $status = 2 ] || fail "a non-empty --out: exit status $status, want 2"
 [ "$(grep -c '^| ' "$out/summary.md")" = $(( $(wc -l < "$tsv") + 1 )) ] ||
   fail "summary.md does not hold every row of summary.tsv"
 run_bench report --report="$out"
@@ -119,7 +128,7 @@ real bench/hakam-bench-data
 real bench/hakam-bench-server
 
 # 3a. hakamd refuses its rules, hakam-bench crashes.
-run_bench broken --build-dir="$fake" "${short[@]}" --no-full-sync --no-tmpfs-audit --out="$work/broken"
+run_bench broken --build-dir="$fake" "${short[@]}" --no-tmpfs-audit --out="$work/broken"
 cat "$work/broken.txt"
 [ $status = 1 ] || fail "broken binaries: exit status $status, want 1"
 btsv=$work/broken/summary.tsv
@@ -127,7 +136,7 @@ grep -qF 'not a rule' "$work/broken.txt" || fail "the table does not quote hakam
 grep -qF $'micro-benchmarks (hakam-bench)\texited with status 3' "$btsv" ||
   fail "no FAILED row for a crashed hakam-bench"
 for t in "Moderate QPS, closed loop" "Moderate p99, open loop at 50% of max" "Pipeline in-process" \
-         "Soak 0.05 min" "hakamd with a 1000-rule pack"; do
+         "Soak 0.05 min" "hakamd with a 1000-rule pack" "  hakamd full-sync"; do
   [ "$(status_of "$btsv" "$t")" = FAILED ] || fail "'$t' is not FAILED with broken binaries"
 done
 [ "$(status_of "$btsv" "Match 50000 rules")" = skipped ] || fail "the 50k-rule row is not skipped"
@@ -145,6 +154,9 @@ quiet=(--no-micro --no-full-sync --no-audit-free --no-tmpfs-audit --pack-rules=0
 run_bench silent --build-dir="$fake" "${short[@]}" "${quiet[@]}" --out="$work/silent"
 cat "$work/silent.txt"
 [ $status = 1 ] || fail "a silent hakam-load: exit status $status, want 1"
+grep -q '^figure ' "$work/silent.txt" && grep -q '^raw results: ' "$work/silent.txt" ||
+  fail "a silent hakam-load: the table was not printed"
+grep -q 'row(s) FAILED' "$work/silent.err" || fail "a silent hakam-load: no message on stderr"
 for t in "Moderate QPS, closed loop" "Moderate p99, open loop at 50% of max" "Soak 0.05 min"; do
   [ "$(status_of "$work/silent/summary.tsv" "$t")" = FAILED ] || fail "'$t' is not FAILED with a silent hakam-load"
 done
@@ -160,7 +172,27 @@ grep -q $'default rules \\[10 errors\\]\t[^\t]*\\[note 1\\]' "$work/errors/summa
   fail "the QPS row does not count the failed calls"
 [ "$(status_of "$work/errors/summary.tsv" "Moderate QPS, closed loop")" = FAILED ] ||
   fail "the QPS target is not FAILED when calls failed"
-grep -q 'failed call(s) in the load runs' "$work/errors.err" || fail "no message on stderr"
+grep -q 'failed or abandoned call(s) in the load runs' "$work/errors.err" || fail "no message on stderr"
+
+# 3d. One round of two without a result: not hidden by the median.
+stand_in "$fake/bench/hakam-load" "n=\$(cat '$work/calls' 2>/dev/null || echo 0); echo \$((n + 1)) > '$work/calls'
+[ \$n = 3 ] && exit 1
+echo 'RESULT rpc=moderate mode=closed connections=1 in_flight=1 rate=0 seconds=1.000 ok=10 errors=0 qps=10.0 p50_us=1.0 p90_us=1.0 p99_us=1.0 p999_us=1.0 max_us=1.0 send_lag_p99_us=0.0 abandoned=0 error_codes=-'"
+run_bench rounds --build-dir="$fake" "${short[@]}" "${quiet[@]}" --soak-minutes=0 --rounds=2 --out="$work/rounds"
+cat "$work/rounds.txt"
+[ $status = 1 ] || fail "a round without a result: exit status $status, want 1"
+[ "$(status_of "$work/rounds/summary.tsv" "Moderate QPS, closed loop")" = FAILED ] ||
+  fail "the QPS target is not FAILED when a round gave no result"
+grep -q '1 of 2 round(s) gave no result' "$work/rounds.txt" || fail "the note does not count the missing round"
+
+# 3e. A hakamd that dies during its runs.
+real bench/hakam-load
+stand_in "$fake/hakamd" 'echo "hakamd: listening on 127.0.0.1:0 (port 1)" >&2; sleep 1; exit 7'
+run_bench died --build-dir="$fake" "${short[@]}" "${quiet[@]}" --soak-minutes=0 --out="$work/died"
+cat "$work/died.txt"
+[ $status = 1 ] || fail "a hakamd that died: exit status $status, want 1"
+[ "$(status_of "$work/died/summary.tsv" "hakamd default")" = FAILED ] || fail "no FAILED row for a hakamd that died"
+grep -q 'exited with status 7 before its runs ended' "$work/died.txt" || fail "the note does not say how hakamd ended"
 for b in hakamd bench/hakam-load bench/hakam-bench bench/hakam-bench-data bench/hakam-bench-server; do
   [ "$(head -c 4 "$build_dir/$b" | od -An -c | tr -d ' ')" = '177ELF' ] ||
     fail "the stand-ins overwrote $build_dir/$b"
