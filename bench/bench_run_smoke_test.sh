@@ -11,11 +11,13 @@
 #      the build's type; its Markdown table has the same rows; --report
 #      prints the very same table again;
 #   3. with stand-in scripts for the binaries (a hakamd that refuses its
-#      rules, one that dies during its runs, a hakam-bench that crashes, a
-#      hakam-load that prints nothing, one that prints nothing in one round
-#      of two, one whose calls fail), the table is still printed, says what
-#      failed (FAILED rows, the cause in a note, "[N errors]"), and the exit
-#      status is 1.
+#      rules, one that dies during its runs, one that exits 1 when stopped;
+#      a hakam-bench that crashes, one that reports a benchmark's error; a
+#      hakam-bench-data that cannot write the pack; a hakam-load that prints
+#      nothing, one that prints nothing in one round of two, one whose
+#      calls fail, one whose calls are abandoned), the table is still
+#      printed, says what failed (FAILED rows, the cause in a note,
+#      "[N errors]"), and the exit status is 1.
 #
 # Usage: bench_run_smoke_test.sh BENCH_RUN BUILD_DIR
 set -euo pipefail
@@ -193,6 +195,33 @@ cat "$work/died.txt"
 [ $status = 1 ] || fail "a hakamd that died: exit status $status, want 1"
 [ "$(status_of "$work/died/summary.tsv" "hakamd default")" = FAILED ] || fail "no FAILED row for a hakamd that died"
 grep -q 'exited with status 7 before its runs ended' "$work/died.txt" || fail "the note does not say how hakamd ended"
+# 3f. A hakamd that exits 1 when stopped (as when it cannot flush its
+# audit trail), calls abandoned, a benchmark that reports an error, a pack
+# that cannot be written.
+stand_in "$fake/hakamd" 'echo "hakamd: listening on 127.0.0.1:0 (port 1)" >&2
+trap "exit 1" TERM
+while :; do sleep 0.1; done'
+stand_in "$fake/bench/hakam-load" 'echo "RESULT rpc=moderate mode=closed connections=1 in_flight=1 rate=0 seconds=1.000 ok=10 errors=0 qps=10.0 p50_us=1.0 p90_us=1.0 p99_us=1.0 p999_us=1.0 max_us=1.0 send_lag_p99_us=0.0 abandoned=3 error_codes=-"'
+stand_in "$fake/bench/hakam-bench" 'for a in "$@"; do case $a in --tsv_out=*) f=${a#*=} ;; esac; done
+printf "BM_Pipeline/synthetic_rules:0\t\t1\tcould not load the rules\t0\t\t\n" > "$f"'
+stand_in "$fake/bench/hakam-bench-data" 'echo "hakam-bench-data: disk full" >&2; exit 1'
+run_bench stopped --build-dir="$fake" "${short[@]}" --no-full-sync --no-audit-free --no-tmpfs-audit \
+  --soak-minutes=0 --out="$work/stopped"
+cat "$work/stopped.txt"
+[ $status = 1 ] || fail "3f: exit status $status, want 1"
+stsv=$work/stopped/summary.tsv
+grep -q 'exited with status 1 when stopped' "$work/stopped.txt" || fail "no note for a hakamd that exits 1 when stopped"
+[ "$(status_of "$stsv" "hakamd default")" = FAILED ] || fail "no FAILED row for a hakamd that exits 1 when stopped"
+grep -q 'default rules \[0 errors, 6 abandoned\]' "$stsv" || fail "abandoned calls are not counted"
+[ "$(status_of "$stsv" "Moderate QPS, closed loop")" = FAILED ] || fail "the QPS target is not FAILED with abandoned calls"
+[ "$(status_of "$stsv" "micro-benchmarks that reported an error")" = FAILED ] ||
+  fail "no FAILED row for a benchmark that reported an error"
+grep -q 'BM_Pipeline/synthetic_rules:0: could not load the rules' "$work/stopped.txt" ||
+  fail "the note does not quote the benchmark's error"
+[ "$(status_of "$stsv" "hakamd with a 1000-rule pack")" = FAILED ] || fail "no FAILED row for a pack not written"
+grep -q 'could not write the pack: hakam-bench-data: disk full' "$work/stopped.txt" ||
+  fail "the note does not say why the pack was not written"
+
 for b in hakamd bench/hakam-load bench/hakam-bench bench/hakam-bench-data bench/hakam-bench-server; do
   [ "$(head -c 4 "$build_dir/$b" | od -An -c | tr -d ' ')" = '177ELF' ] ||
     fail "the stand-ins overwrote $build_dir/$b"
