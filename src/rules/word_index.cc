@@ -7,6 +7,7 @@
 #include <climits>
 #include <cstring>
 
+#include "absl/base/attributes.h"
 #include "text/script.h"
 
 namespace hakam {
@@ -21,6 +22,9 @@ namespace {
 constexpr UChar32 kWaw = 0x0648, kFa = 0x0641, kBa = 0x0628, kKaf = 0x0643,
                   kLam = 0x0644, kAlef = 0x0627, kHa = 0x0647, kMeem = 0x0645,
                   kNoon = 0x0646, kYa = 0x064A;
+
+// Bytes of the shortest affix: one two-byte letter.
+constexpr size_t kShortestAffix = 2;
 
 // The token's first `n` code points if they are two-byte letters.
 int LeadingArabic(absl::string_view token, UChar32* cps, int n) {
@@ -256,7 +260,10 @@ inline uint64_t Fingerprint(absl::string_view key) {
 
 }  // namespace
 
-bool WordIndex::MayHaveKey(absl::string_view key) const {
+// Inlined: it runs for every token of every view, and most of the time
+// it is all a token costs.
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline bool WordIndex::MayHaveKey(
+    absl::string_view key) const {
   if (key_filter_.empty()) return true;  // not finished
   const uint64_t bit = Fingerprint(key) >> key_filter_shift_;
   return (key_filter_[bit >> 6] >> (bit & 63)) & 1;
@@ -399,7 +406,10 @@ void WordIndex::Finish() {
 }
 
 void WordIndex::AddKey(const std::string& key, const Target& target) {
-  affixes_ |= target.clitics;
+  if (target.clitics) {
+    affixes_ = true;
+    min_affixed_key_ = std::min(min_affixed_key_, key.size());
+  }
   auto [head, inserted] = heads_.try_emplace(key, -1);
   // Two words of one rule with the same key.
   if (!inserted && entries_[head->second].target == target) return;
@@ -432,15 +442,19 @@ void WordIndex::Record(const Target& target, bool stripped, Found* found) {
   }
 }
 
+void WordIndex::FindKey(absl::string_view key, bool stripped,
+                        Found* found) const {
+  auto it = heads_.find(key);
+  if (it == heads_.end()) return;
+  for (int32_t e = it->second; e >= 0; e = entries_[e].next) {
+    Record(entries_[e].target, stripped, found);
+  }
+}
+
 void WordIndex::Lookup(absl::string_view form, bool stripped,
                        std::string* scratch, Found* found) const {
   auto find = [&](absl::string_view key) {
-    if (!MayHaveKey(key)) return;
-    auto it = heads_.find(key);
-    if (it == heads_.end()) return;
-    for (int32_t e = it->second; e >= 0; e = entries_[e].next) {
-      Record(entries_[e].target, stripped, found);
-    }
+    if (MayHaveKey(key)) FindKey(key, stripped, found);
   };
   if (view_ == ViewId::kTranslit) {
     Key(form, scratch);
@@ -514,6 +528,7 @@ void WordIndex::FindCandidates(absl::string_view text,
   std::string scratch;
   std::array<uint8_t, 8> prefix_lengths;
   std::array<uint8_t, 8> suffix_lengths;
+  const bool plain = view_ != ViewId::kCompact && view_ != ViewId::kTranslit;
   for (size_t i = 0; i < tokens.size(); ++i) {
     const Token& t = tokens[i];
     found.token = static_cast<int32_t>(i);
@@ -521,7 +536,10 @@ void WordIndex::FindCandidates(absl::string_view text,
     const bool masked = view_ == ViewId::kCompact &&
                         token.find(kMaskMarker) != absl::string_view::npos;
     auto lookup = [&](absl::string_view form, bool stripped) {
-      if (masked) {
+      if (plain) {
+        // The common case, without a call: the token is its own key.
+        if (MayHaveKey(form)) FindKey(form, stripped, &found);
+      } else if (masked) {
         LookupMasked(form, stripped, &scratch, &found);
       } else {
         Lookup(form, stripped, &scratch, &found);
@@ -529,12 +547,17 @@ void WordIndex::FindCandidates(absl::string_view text,
     };
     lookup(token, /*stripped=*/false);
     if (!affixes_) continue;
+    // Where a token is its own key, a form shorter than every key that
+    // takes affixes finds nothing once stripped: most Arabic words are
+    // short (في, من, على), and this spares decoding their letters.
+    if (plain && token.size() < min_affixed_key_ + kShortestAffix) continue;
     const int prefixes = PrefixLengths(token, prefix_lengths.data());
     const int suffixes = SuffixLengths(token, suffix_lengths.data());
     for (int p = 0; p < prefixes; ++p) {
       for (int s = 0; s < suffixes; ++s) {
         const size_t cut = prefix_lengths[p] + suffix_lengths[s];
         if (cut == 0 || cut >= token.size()) continue;
+        if (plain && token.size() - cut < min_affixed_key_) continue;
         lookup(token.substr(prefix_lengths[p], token.size() - cut),
                /*stripped=*/true);
       }

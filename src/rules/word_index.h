@@ -157,8 +157,12 @@ class WordIndex {
   bool MayHaveKey(absl::string_view key) const;
   // Writes the key of `word` (one token) in this index's view to `key`.
   void Key(absl::string_view word, std::string* key) const;
+  // Records the entries filed under `key`, if any.
+  void FindKey(absl::string_view key, bool stripped, Found* found) const;
   // Looks up one candidate form of a token; `stripped` when affixes were
-  // removed (only clitic entries match then).
+  // removed (only clitic entries match then). FindCandidates() looks a
+  // token up itself (MayHaveKey(), FindKey()) in the views where it is its
+  // own key; this is for the others, compact and translit.
   void Lookup(absl::string_view form, bool stripped, std::string* scratch,
               Found* found) const;
   void LookupMasked(absl::string_view form, bool stripped, std::string* scratch,
@@ -166,6 +170,8 @@ class WordIndex {
 
   ViewId view_;
   bool affixes_ = false;  // some entry takes clitics in this view
+  // Bytes of the shortest key of an entry that takes clitics.
+  size_t min_affixed_key_ = SIZE_MAX;
   absl::flat_hash_map<std::string, int32_t> heads_;  // key → first entry
   // One bit per key fingerprint (see MayHaveKey()), set by Finish().
   std::vector<uint64_t> key_filter_;

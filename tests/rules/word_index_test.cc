@@ -241,6 +241,26 @@ TEST_F(WordIndexTest, PhraseNeedsAllItsWords) {
   EXPECT_GT(candidates, 0);
 }
 
+// FindCandidates does not strip affixes from a token shorter than the
+// shortest word with clitics plus one affix letter: nothing could remain to
+// be found. That word must still be found behind every affix.
+TEST_F(WordIndexTest, ShortestCliticWordIsFoundBehindEveryAffix) {
+  const std::vector<Word> words = {{"زب", true}, {"كلب", true}, {"يا", false}};
+  int matches = 0;
+  for (const char* comment :
+       {"وزب",  "فزب",      "بزب",   "كزب",    "لزب",   "زبه",      "زبك",
+        "زبي",  "الزب",     "للزب",  "وبزب",   "زبها",  "زبهم",     "زبكم",
+        "زبني", "بالزب",    "وللزب", "وزبه",   "زبهما", "بالزبهما", "بكلب",
+        "كلبي", "والكلبهم", "يا زب", "وزبي يا"}) {
+    matches += CheckSuperset(words, comment);
+  }
+  EXPECT_GE(matches, 25);
+  // Too short to hold any of them once stripped; never a candidate.
+  int candidates = 0;
+  CheckSuperset(words, "وز بز لي في من", &candidates);
+  EXPECT_EQ(candidates, 0);
+}
+
 // Random words and comments over a small alphabet rich in the letters the
 // keys fold (clitic letters, Arabizi classes, vowels, leet digits, masks).
 TEST_F(WordIndexTest, RandomTextNeverHidesAMatch) {
