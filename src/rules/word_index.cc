@@ -23,8 +23,9 @@ constexpr UChar32 kWaw = 0x0648, kFa = 0x0641, kBa = 0x0628, kKaf = 0x0643,
                   kLam = 0x0644, kAlef = 0x0627, kHa = 0x0647, kMeem = 0x0645,
                   kNoon = 0x0646, kYa = 0x064A;
 
-// Bytes of the shortest affix: one two-byte letter.
-constexpr size_t kShortestAffix = 2;
+// Bytes of the shortest affix: one two-byte letter. PrefixLengths and
+// SuffixLengths return no other non-zero length below it.
+constexpr size_t kShortestAffixBytes = 2;
 
 // The token's first `n` code points if they are two-byte letters.
 int LeadingArabic(absl::string_view token, UChar32* cps, int n) {
@@ -38,7 +39,8 @@ int LeadingArabic(absl::string_view token, UChar32* cps, int n) {
   return count;
 }
 
-// Byte lengths of the clitic prefixes `token` starts with, 0 included.
+// Byte lengths of the clitic prefixes `token` starts with, 0 included; the
+// others are whole two-byte letters (2, 4, 6 or 8).
 int PrefixLengths(absl::string_view token, uint8_t* lengths) {
   UChar32 c[4];
   const int n = LeadingArabic(token, c, 4);
@@ -59,7 +61,8 @@ int PrefixLengths(absl::string_view token, uint8_t* lengths) {
   return count;
 }
 
-// Byte lengths of the pronoun suffixes `token` ends with, 0 included.
+// Byte lengths of the pronoun suffixes `token` ends with, 0 included; the
+// others are whole two-byte letters (2, 4 or 6).
 int SuffixLengths(absl::string_view token, uint8_t* lengths) {
   UChar32 c[3] = {-1, -1, -1};  // c[0] is the last letter
   for (int k = 0; k < 3 && static_cast<size_t>(2 * (k + 1)) <= token.size();
@@ -408,7 +411,7 @@ void WordIndex::Finish() {
 void WordIndex::AddKey(const std::string& key, const Target& target) {
   if (target.clitics) {
     affixes_ = true;
-    min_affixed_key_ = std::min(min_affixed_key_, key.size());
+    shortest_clitic_key_ = std::min(shortest_clitic_key_, key.size());
   }
   auto [head, inserted] = heads_.try_emplace(key, -1);
   // Two words of one rule with the same key.
@@ -528,7 +531,10 @@ void WordIndex::FindCandidates(absl::string_view text,
   std::string scratch;
   std::array<uint8_t, 8> prefix_lengths;
   std::array<uint8_t, 8> suffix_lengths;
-  const bool plain = view_ != ViewId::kCompact && view_ != ViewId::kTranslit;
+  // Where a token is its own key: every view but compact and translit,
+  // whose keys are rewritten (see Key()).
+  const bool token_is_key =
+      view_ != ViewId::kCompact && view_ != ViewId::kTranslit;
   for (size_t i = 0; i < tokens.size(); ++i) {
     const Token& t = tokens[i];
     found.token = static_cast<int32_t>(i);
@@ -536,7 +542,7 @@ void WordIndex::FindCandidates(absl::string_view text,
     const bool masked = view_ == ViewId::kCompact &&
                         token.find(kMaskMarker) != absl::string_view::npos;
     auto lookup = [&](absl::string_view form, bool stripped) {
-      if (plain) {
+      if (token_is_key) {
         // The common case, without a call: the token is its own key.
         if (MayHaveKey(form)) FindKey(form, stripped, &found);
       } else if (masked) {
@@ -547,17 +553,24 @@ void WordIndex::FindCandidates(absl::string_view text,
     };
     lookup(token, /*stripped=*/false);
     if (!affixes_) continue;
-    // Where a token is its own key, a form shorter than every key that
-    // takes affixes finds nothing once stripped: most Arabic words are
-    // short (في, من, على), and this spares decoding their letters.
-    if (plain && token.size() < min_affixed_key_ + kShortestAffix) continue;
+    // A stripped form records only entries that take clitics (Record()), so
+    // where a token is its own key, a form shorter than the shortest of
+    // their keys finds nothing: two-letter words (في, من) are common, and
+    // this spares decoding their letters. (affixes_ is set, so the
+    // shortest key is no longer SIZE_MAX.)
+    if (token_is_key &&
+        token.size() < shortest_clitic_key_ + kShortestAffixBytes) {
+      continue;
+    }
     const int prefixes = PrefixLengths(token, prefix_lengths.data());
     const int suffixes = SuffixLengths(token, suffix_lengths.data());
     for (int p = 0; p < prefixes; ++p) {
       for (int s = 0; s < suffixes; ++s) {
         const size_t cut = prefix_lengths[p] + suffix_lengths[s];
         if (cut == 0 || cut >= token.size()) continue;
-        if (plain && token.size() - cut < min_affixed_key_) continue;
+        if (token_is_key && token.size() - cut < shortest_clitic_key_) {
+          continue;
+        }
         lookup(token.substr(prefix_lengths[p], token.size() - cut),
                /*stripped=*/true);
       }

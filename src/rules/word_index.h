@@ -154,15 +154,18 @@ class WordIndex {
   static void Record(const Target& target, bool stripped, Found* found);
 
   // False if no key is `key` (a Bloom filter: true may still be a miss).
+  // Defined inline in word_index.cc, its only caller.
   bool MayHaveKey(absl::string_view key) const;
   // Writes the key of `word` (one token) in this index's view to `key`.
   void Key(absl::string_view word, std::string* key) const;
-  // Records the entries filed under `key`, if any.
+  // Records the entries filed under `key`, if any; `stripped` as for
+  // Lookup(). Does not test the key filter: callers test MayHaveKey()
+  // first.
   void FindKey(absl::string_view key, bool stripped, Found* found) const;
   // Looks up one candidate form of a token; `stripped` when affixes were
-  // removed (only clitic entries match then). FindCandidates() looks a
-  // token up itself (MayHaveKey(), FindKey()) in the views where it is its
-  // own key; this is for the others, compact and translit.
+  // removed (only clitic entries match then). Works in every view;
+  // FindCandidates() calls it only for compact and translit, and looks a
+  // token up itself (MayHaveKey(), FindKey()) where it is its own key.
   void Lookup(absl::string_view form, bool stripped, std::string* scratch,
               Found* found) const;
   void LookupMasked(absl::string_view form, bool stripped, std::string* scratch,
@@ -170,8 +173,9 @@ class WordIndex {
 
   ViewId view_;
   bool affixes_ = false;  // some entry takes clitics in this view
-  // Bytes of the shortest key of an entry that takes clitics.
-  size_t min_affixed_key_ = SIZE_MAX;
+  // Bytes of the shortest key of an entry that takes clitics; SIZE_MAX
+  // while affixes_ is false.
+  size_t shortest_clitic_key_ = SIZE_MAX;
   absl::flat_hash_map<std::string, int32_t> heads_;  // key → first entry
   // One bit per key fingerprint (see MayHaveKey()), set by Finish().
   std::vector<uint64_t> key_filter_;
