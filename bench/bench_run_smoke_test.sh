@@ -50,7 +50,8 @@ targets=("Moderate QPS, closed loop" "Moderate p99, open loop at 50% of max"
 
 # 1. Option values, and a run that measures nothing.
 for bad in --rounds=two --connections=08 --pack-rules=500 --duration=0 --duration=010 \
-           --out= --bogus; do
+           --out= --bogus --connections=2000 --in-flight=50001 --soak-minutes=1441 \
+           --duration=86401; do
   run_bench bad --skip-build --build-dir="$build_dir" "$bad"
   [ $status = 2 ] || fail "$bad: exit status $status, want 2"
   grep -q "^bench/run: " "$work/bad.err" || fail "$bad: no message"
@@ -58,6 +59,9 @@ done
 grep -q -- "--rounds must be a whole number >= 1" <(
   "$bench_run" --skip-build --build-dir="$build_dir" --rounds=two 2>&1 || true) ||
   fail "--rounds=two: the message does not say what is wrong"
+grep -q -- "--in-flight must be at most 25000 (connections x in-flight at most 100000)" <(
+  "$bench_run" --skip-build --build-dir="$build_dir" --connections=4 --in-flight=25001 2>&1 || true) ||
+  fail "--in-flight=25001: the message does not say what is wrong"
 run_bench nothing --skip-build --build-dir="$build_dir" --no-load --no-micro --out="$work/nothing"
 [ $status = 0 ] || fail "--no-load --no-micro: exit status $status, want 0: $(cat "$work/nothing.err")"
 for t in "${targets[@]}"; do

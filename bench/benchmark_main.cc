@@ -13,6 +13,7 @@
 //                       lines, for bench/run (see TsvTeeReporter)
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -98,14 +99,15 @@ bool ParseOwnFlags(int* argc, char** argv, hakam::bench::BenchConfig& config,
       ok = ParseSizes(arg.substr(13), config.view_sizes);
     } else if (absl::StartsWith(arg, "--match_seconds=")) {
       ok = absl::SimpleAtod(arg.substr(16), &config.match_seconds) &&
-           config.match_seconds > 0;
+           config.match_seconds > 0 && std::isfinite(config.match_seconds);
     } else if (absl::StartsWith(arg, "--tsv_out=")) {
       tsv_out = std::string(arg.substr(10));
     } else if (absl::StartsWith(arg, "--corpus_seed=")) {
       ok = absl::SimpleAtoi(arg.substr(14), &config.corpus_seed);
     } else if (absl::StartsWith(arg, "--corpus_size=")) {
       ok = absl::SimpleAtoi(arg.substr(14), &config.corpus_size) &&
-           config.corpus_size > 0;
+           config.corpus_size > 0 &&
+           config.corpus_size <= hakam::bench::kMaxCorpusSize;
     } else {
       argv[out++] = argv[i];
       continue;

@@ -313,8 +313,9 @@ std::string Corpus::Describe() const {
 Corpus GenerateCorpus(const CorpusOptions& options) {
   Rng rng(options.seed);
   Corpus corpus;
-  corpus.texts.reserve(options.count);
-  corpus.abusive.reserve(options.count);
+  const size_t count = static_cast<size_t>(std::max(options.count, 0));
+  corpus.texts.reserve(count);
+  corpus.abusive.reserve(count);
   for (int i = 0; i < options.count; ++i) {
     const bool abusive = rng.Chance(options.abusive_fraction);
     const bool link = rng.Chance(options.link_fraction);

@@ -25,10 +25,15 @@
 
 namespace hakam::bench {
 
+// Most comments a corpus holds (about 200 MB of text): the bound the
+// command-line tools check their --corpus_size against.
+inline constexpr int kMaxCorpusSize = 1000000;
+
 struct CorpusOptions {
   // Seed of the generator. Default 1.
   uint64_t seed = 1;
-  // Number of comments. Default 2000 (about 400 KB).
+  // Number of comments, 0 to kMaxCorpusSize (callers check; a negative
+  // count gives an empty corpus). Default 2000 (about 400 KB).
   int count = 2000;
   // Shortest and longest comment, in bytes. Defaults 20 and 2000.
   int min_bytes = 20;

@@ -1,8 +1,10 @@
 #include "load_generator.h"
 
+#include <arpa/inet.h>
 #include <grpcpp/grpcpp.h>
 #include <sys/prctl.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -10,7 +12,7 @@
 #include <memory>
 #include <thread>
 
-#include "absl/strings/match.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -25,10 +27,14 @@ namespace {
 using HealthStub = grpc::health::v1::Health::Stub;
 using ModerationStub = hakam::v1::Moderation::Stub;
 
-// Error slots: gRPC codes 0..16, then our own two.
+// Error slots: gRPC codes 0..16, then our own three.
+constexpr int kLastGrpcCode = 16;  // UNAUTHENTICATED
 constexpr int kBadResponse = 17;
 constexpr int kNotSent = 18;
-constexpr int kErrorSlots = 19;
+// A status code gRPC does not define: a server may send any number as
+// grpc-status, and the client passes it on unchanged.
+constexpr int kOtherCode = 19;
+constexpr int kErrorSlots = 20;
 
 const char* CodeName(int code) {
   static const char* const kNames[kErrorSlots] = {"OK",
@@ -49,8 +55,9 @@ const char* CodeName(int code) {
                                                   "DATA_LOSS",
                                                   "UNAUTHENTICATED",
                                                   "BAD_RESPONSE",
-                                                  "NOT_SENT"};
-  return code >= 0 && code < kErrorSlots ? kNames[code] : "UNKNOWN";
+                                                  "NOT_SENT",
+                                                  "OTHER_CODE"};
+  return code >= 0 && code < kErrorSlots ? kNames[code] : "OTHER_CODE";
 }
 
 int64_t NowNanos() {
@@ -64,10 +71,22 @@ void SleepUntilNanos(int64_t t) {
   if (t > now) std::this_thread::sleep_for(std::chrono::nanoseconds(t - now));
 }
 
+// host:port with a loopback host written literally: an IPv4 address in
+// 127.0.0.0/8, [::1] or localhost. A name that only starts like one
+// ("127.0.0.1.example.com") is not: it resolves wherever DNS says.
 bool IsLoopback(absl::string_view target) {
-  return absl::StartsWith(target, "127.") ||
-         absl::StartsWith(target, "localhost:") ||
-         absl::StartsWith(target, "[::1]:");
+  const size_t colon = target.rfind(':');
+  if (colon == absl::string_view::npos) return false;
+  const absl::string_view port = target.substr(colon + 1);
+  if (port.empty() || port.size() > 5 ||
+      !std::all_of(port.begin(), port.end(), absl::ascii_isdigit)) {
+    return false;
+  }
+  const std::string host(target.substr(0, colon));
+  if (host == "localhost" || host == "[::1]") return true;
+  in_addr address;
+  return inet_pton(AF_INET, host.c_str(), &address) == 1 &&
+         (ntohl(address.s_addr) >> 24) == 127;
 }
 
 // One run. Owned by RunLoad; outlives every call it starts (RunLoad waits
@@ -130,10 +149,14 @@ class Runner {
     end_ns_ = begin_ns_ + absl::ToInt64Nanoseconds(options_.duration);
 
     if (open_loop) {
+      // RunLoad bounds the rate and the window, so k * period_ns stays far
+      // below 2^53 and the schedule is exact to the nanosecond.
       const double period_ns = 1e9 / options_.rate;
+      const double window_ns = static_cast<double>(end_ns_ - start);
       for (int64_t k = 0;; ++k) {
-        const int64_t due =
-            start + static_cast<int64_t>(std::llround(k * period_ns));
+        const double offset_ns = static_cast<double>(k) * period_ns;
+        if (offset_ns >= window_ns) break;
+        const int64_t due = start + std::llround(offset_ns);
         if (due >= end_ns_) break;
         SleepUntilNanos(due);
         const bool measured = due >= begin_ns_;
@@ -226,7 +249,10 @@ class Runner {
 
   // A call succeeded only if its status is OK and its response usable.
   int Classify(const Call& call, const grpc::Status& status) const {
-    if (!status.ok()) return static_cast<int>(status.error_code());
+    if (!status.ok()) {
+      const int code = static_cast<int>(status.error_code());
+      return code >= 1 && code <= kLastGrpcCode ? code : kOtherCode;
+    }
     if (options_.rpc == LoadRpc::kModerate) {
       const hakam::v1::Decision& d = call.moderate.decision();
       if (!call.moderate.has_decision() || d.decision_id().empty() ||
@@ -294,7 +320,7 @@ const char* LoadRpcName(LoadRpc rpc) {
 std::string LoadReport::ToText() const {
   std::string out = absl::StrFormat(
       "hakam-load: %s, %s, %d connections, %.1f s measured\n", rpc,
-      open_loop ? absl::StrFormat("open loop at %.0f/s", offered_rate)
+      open_loop ? absl::StrFormat("open loop at %g/s", offered_rate)
                 : absl::StrFormat("closed loop, %d in flight", in_flight),
       connections, seconds);
   absl::StrAppendFormat(&out, "  calls      %d ok, %d errors (%d warm-up)\n",
@@ -330,7 +356,7 @@ std::string LoadReport::ToResultLine() const {
     codes.push_back(absl::StrCat(code, ":", n));
   }
   return absl::StrFormat(
-      "RESULT rpc=%s mode=%s connections=%d in_flight=%d rate=%.0f "
+      "RESULT rpc=%s mode=%s connections=%d in_flight=%d rate=%g "
       "seconds=%.3f ok=%d errors=%d qps=%.1f p50_us=%.1f p90_us=%.1f "
       "p99_us=%.1f p999_us=%.1f max_us=%.1f send_lag_p99_us=%.1f "
       "abandoned=%d error_codes=%s",
@@ -350,20 +376,59 @@ absl::StatusOr<LoadReport> RunLoad(
         "got \"",
         options.target, "\""));
   }
-  if (options.connections < 1) {
-    return absl::InvalidArgumentError("connections must be at least 1");
+  if (options.connections < 1 || options.connections > kMaxConnections) {
+    return absl::InvalidArgumentError(absl::StrCat("connections must be 1 to ",
+                                                   kMaxConnections, ", got ",
+                                                   options.connections));
   }
-  if (options.rate <= 0 && options.in_flight < 1) {
-    return absl::InvalidArgumentError("in_flight must be at least 1");
+  if (options.rate <= 0 &&
+      (options.in_flight < 1 ||
+       int64_t{options.connections} * options.in_flight > kMaxInFlight)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "in_flight must be at least 1 and connections x in_flight at most ",
+        kMaxInFlight, ", got ", options.connections, " x ", options.in_flight));
   }
-  if (options.rate < 0 || !std::isfinite(options.rate)) {
-    return absl::InvalidArgumentError("rate must be a finite number >= 0");
-  }
-  if (options.duration <= absl::ZeroDuration() ||
-      options.warmup < absl::ZeroDuration() ||
-      options.deadline <= absl::ZeroDuration()) {
+  if (options.max_outstanding < 1 || options.max_outstanding > kMaxInFlight) {
     return absl::InvalidArgumentError(
-        "duration and deadline must be positive, warmup not negative");
+        absl::StrCat("max_outstanding must be 1 to ", kMaxInFlight, ", got ",
+                     options.max_outstanding));
+  }
+  // Durations are checked before the rate, which is checked against them.
+  // Bounded, so that no sum of them overflows 64-bit nanoseconds.
+  auto within = [](absl::Duration d, absl::Duration low, absl::Duration high) {
+    return d >= low && d <= high;
+  };
+  if (!within(options.duration, absl::Nanoseconds(1), kMaxWindow) ||
+      !within(options.warmup, absl::ZeroDuration(), kMaxWindow)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "duration must be positive and warmup not negative, each at most ",
+        absl::FormatDuration(kMaxWindow), "; got duration ",
+        absl::FormatDuration(options.duration), ", warmup ",
+        absl::FormatDuration(options.warmup)));
+  }
+  if (!within(options.deadline, absl::Nanoseconds(1), kMaxWait) ||
+      !within(options.connect_timeout, absl::ZeroDuration(), kMaxWait)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "deadline must be positive and connect_timeout not negative, each "
+        "at most ",
+        absl::FormatDuration(kMaxWait), "; got deadline ",
+        absl::FormatDuration(options.deadline), ", connect_timeout ",
+        absl::FormatDuration(options.connect_timeout)));
+  }
+  if (!std::isfinite(options.rate) || options.rate < 0 ||
+      options.rate > kMaxRate) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "rate must be 0 (closed loop) or a number of calls per second up to ",
+        kMaxRate, ", got ", options.rate));
+  }
+  // A rate that schedules no call inside the window would measure nothing
+  // and look like a clean run.
+  if (options.rate > 0 &&
+      options.rate * absl::ToDoubleSeconds(options.duration) < 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "rate ", options.rate, "/s schedules no call in a window of ",
+        absl::FormatDuration(options.duration), ": the least rate is ",
+        1 / absl::ToDoubleSeconds(options.duration), "/s"));
   }
   if (options.rpc == LoadRpc::kModerate && requests.empty()) {
     return absl::InvalidArgumentError("no requests to send");

@@ -27,9 +27,10 @@
 // only if its status is OK *and* its response is well-formed (a Moderate
 // decision with an action and an id; a health check answering SERVING).
 // Errors are counted by gRPC status code, plus BAD_RESPONSE (status OK,
-// unusable response) and NOT_SENT (open loop: the client's backlog of
-// outstanding calls was full when the call was due). Latency percentiles
-// are over OK calls only.
+// unusable response), NOT_SENT (open loop: the client's backlog of
+// outstanding calls was full when the call was due) and OTHER_CODE (a
+// status code gRPC does not define, which a server may still send). Latency
+// percentiles are over OK calls only.
 //
 // Thread safety: RunLoad is thread-compatible (one run at a time per
 // process is the intended use); LoadReport is a plain value.
@@ -54,9 +55,22 @@ enum class LoadRpc {
 // "Moderate" or "Health/Check".
 const char* LoadRpcName(LoadRpc rpc);
 
+// Bounds of LoadOptions, checked by RunLoad: past them a run would exhaust
+// memory (every call outstanding holds a context and its messages), hang
+// (a rate whose schedule never advances) or overflow 64-bit nanoseconds.
+inline constexpr int kMaxConnections = 1024;
+// Calls outstanding at once: connections x in_flight (closed loop), or
+// max_outstanding (open loop).
+inline constexpr int kMaxInFlight = 100000;
+inline constexpr double kMaxRate = 1e7;  // calls per second
+// duration and warmup, each.
+inline constexpr absl::Duration kMaxWindow = absl::Hours(24);
+// deadline and connect_timeout, each.
+inline constexpr absl::Duration kMaxWait = absl::Hours(1);
+
 struct LoadOptions {
-  // host:port of the server. Only loopback targets are accepted
-  // (127.0.0.1, localhost, [::1]). Required.
+  // host:port of the server. Only loopback hosts written literally are
+  // accepted (127.x.x.x, localhost, [::1]). Required.
   std::string target;
   // The RPC to call. Default Moderate.
   LoadRpc rpc = LoadRpc::kModerate;
@@ -65,11 +79,11 @@ struct LoadOptions {
   // Closed loop: calls outstanding per connection. Default 16.
   int in_flight = 16;
   // Open loop: calls started per second, in total; 0 (default) selects
-  // the closed loop.
+  // the closed loop. Otherwise at least one call per `duration`.
   double rate = 0;
   // Open loop: most calls outstanding at once; a call due while this many
   // are outstanding is not sent and counts as a NOT_SENT error.
-  // Default 100000.
+  // Default (and most) 100000.
   int max_outstanding = 100000;
   // Length of the measurement window and of the warm-up before it.
   // Defaults 10 s and 2 s.
@@ -90,10 +104,10 @@ struct LoadReport {
   bool open_loop = false;
   double offered_rate = 0;  // open loop only
   int connections = 0;
-  int in_flight = 0;        // closed loop: total (connections x in_flight)
-  double seconds = 0;       // the measurement window
-  int64_t ok = 0;           // measured calls that succeeded
-  int64_t errors = 0;       // measured calls that failed, all codes
+  int in_flight = 0;   // closed loop: total (connections x in_flight)
+  double seconds = 0;  // the measurement window
+  int64_t ok = 0;      // measured calls that succeeded
+  int64_t errors = 0;  // measured calls that failed, all codes
   // Failed measured calls by code name ("UNAVAILABLE", "BAD_RESPONSE", ...).
   std::map<std::string, int64_t> errors_by_code;
   int64_t warmup_calls = 0;  // completed calls not measured

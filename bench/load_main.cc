@@ -12,13 +12,17 @@
 #include "corpus.h"
 #include "load_generator.h"
 
-ABSL_FLAG(std::string, target, "127.0.0.1:50051", "Server host:port (loopback only)");
-ABSL_FLAG(std::string, rpc, "moderate", "moderate | health (the no-op baseline)");
+ABSL_FLAG(std::string, target, "127.0.0.1:50051",
+          "Server host:port (loopback only)");
+ABSL_FLAG(std::string, rpc, "moderate",
+          "moderate | health (the no-op baseline)");
 ABSL_FLAG(int, connections, 4, "Distinct channels (TCP connections)");
 ABSL_FLAG(int, in_flight, 16, "Closed loop: calls outstanding per connection");
-ABSL_FLAG(double, rate, 0, "Open loop: calls per second in total (0: closed loop)");
+ABSL_FLAG(double, rate, 0,
+          "Open loop: calls per second in total (0: closed loop)");
 ABSL_FLAG(absl::Duration, duration, absl::Seconds(10), "Measurement window");
-ABSL_FLAG(absl::Duration, warmup, absl::Seconds(2), "Warm-up before the window");
+ABSL_FLAG(absl::Duration, warmup, absl::Seconds(2),
+          "Warm-up before the window");
 ABSL_FLAG(absl::Duration, deadline, absl::Seconds(10), "Deadline of each call");
 ABSL_FLAG(absl::Duration, connect_timeout, absl::Seconds(5),
           "How long to wait for the channels to connect");
@@ -30,7 +34,8 @@ ABSL_FLAG(double, invalid_utf8_fraction, 0,
           "Fraction of requests whose text is made invalid UTF-8 (to check "
           "that failures are counted as errors)");
 ABSL_FLAG(std::string, site, "bench", "Comment.site of every request");
-ABSL_FLAG(std::string, health_service, "", "Health/Check: service name asked about");
+ABSL_FLAG(std::string, health_service, "",
+          "Health/Check: service name asked about");
 ABSL_FLAG(int64_t, max_errors, -1,
           "Exit with status 2 if more calls than this failed (-1: never)");
 
@@ -65,9 +70,21 @@ int main(int argc, char** argv) {
   hakam::bench::CorpusOptions corpus_options;
   corpus_options.seed = absl::GetFlag(FLAGS_corpus_seed);
   corpus_options.count = absl::GetFlag(FLAGS_corpus_size);
+  if (corpus_options.count < 1 ||
+      corpus_options.count > hakam::bench::kMaxCorpusSize) {
+    std::fprintf(stderr, "hakam-load: --corpus_size must be 1 to %d, got %d\n",
+                 hakam::bench::kMaxCorpusSize, corpus_options.count);
+    return 1;
+  }
+  const double invalid = absl::GetFlag(FLAGS_invalid_utf8_fraction);
+  if (!(invalid >= 0 && invalid <= 1)) {
+    std::fprintf(stderr,
+                 "hakam-load: --invalid_utf8_fraction must be 0 to 1, got %g\n",
+                 invalid);
+    return 1;
+  }
   const hakam::bench::Corpus corpus =
       hakam::bench::GenerateCorpus(corpus_options);
-  const double invalid = absl::GetFlag(FLAGS_invalid_utf8_fraction);
   hakam::bench::Rng rng(corpus_options.seed ^ 0x5EED);
   std::vector<hakam::v1::ModerateRequest> requests(corpus.texts.size());
   for (size_t i = 0; i < requests.size(); ++i) {
@@ -88,7 +105,8 @@ int main(int argc, char** argv) {
   absl::StatusOr<hakam::bench::LoadReport> report =
       hakam::bench::RunLoad(o, requests);
   if (!report.ok()) {
-    std::fprintf(stderr, "hakam-load: %s\n", report.status().ToString().c_str());
+    std::fprintf(stderr, "hakam-load: %s\n",
+                 report.status().ToString().c_str());
     return 1;
   }
   std::printf("%s%s\n", report->ToText().c_str(),

@@ -6,7 +6,9 @@
 #   3. a third of the requests invalid UTF-8: INVALID_ARGUMENT counted as
 #      errors, the rest OK, and ok + errors is every measured call;
 #   4. a closed port: every call an UNAVAILABLE error, none OK;
-#   5. hakam-bench-server (hakamd without an audit store, for bench/run):
+#   5. values it cannot run (a negative corpus, a rate that schedules no
+#      call, an infinite window, ...) are refused, naming the value;
+#   6. hakam-bench-server (hakamd without an audit store, for bench/run):
 #      Moderate answers with zero errors, and a non-loopback --listen is
 #      refused.
 set -euo pipefail
@@ -91,6 +93,17 @@ if "$load" --target=192.0.2.1:1 --duration=1s 2> "$work/err"; then
   fail "non-loopback target accepted"
 fi
 grep -q loopback "$work/err"
+
+# Values it cannot run are refused before any call, with a message naming
+# them (the bounds themselves: load_generator_test).
+for bad in --corpus_size=-1 --corpus_size=1000001 --invalid_utf8_fraction=2 \
+           --rate=1e-11 --duration=inf --in_flight=999999999; do
+  if "$load" --target=$target --rpc=health $bad 2> "$work/err" > /dev/null; then
+    fail "$bad accepted"
+  fi
+  name=${bad%%=*}
+  grep -q "${name#--}" "$work/err" || fail "$bad: the message does not name it: $(cat "$work/err")"
+done
 
 serve "$work/bench-server.log" "$bench_server" --listen=127.0.0.1:0 --rules=./rules
 out=$("$load" --target=127.0.0.1:$port --rpc=moderate "${short[@]}")
