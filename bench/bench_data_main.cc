@@ -49,6 +49,12 @@ int WriteRules() {
   }
   hakam::bench::SyntheticRulesOptions o;
   const int count = absl::GetFlag(FLAGS_count);
+  if (count > hakam::bench::kMaxSyntheticRules) {
+    std::fprintf(stderr,
+                 "hakam-bench-data: rules --count must be at most %d, got %d\n",
+                 hakam::bench::kMaxSyntheticRules, count);
+    return 1;
+  }
   o.rules = count >= 0 ? count : 10000;
   if (absl::GetFlag(FLAGS_seed) != 0) o.seed = absl::GetFlag(FLAGS_seed);
   for (const auto& [path, content] : hakam::bench::GenerateRulePacks(o)) {
@@ -59,8 +65,7 @@ int WriteRules() {
     f << content;
     f.close();
     if (ec || !f) {
-      std::fprintf(stderr, "hakam-bench-data: cannot write %s\n",
-                   file.c_str());
+      std::fprintf(stderr, "hakam-bench-data: cannot write %s\n", file.c_str());
       return 1;
     }
   }
@@ -72,6 +77,12 @@ int WriteRules() {
 int PrintCorpus() {
   hakam::bench::CorpusOptions o;
   const int count = absl::GetFlag(FLAGS_count);
+  if (count > hakam::bench::kMaxCorpusSize) {
+    std::fprintf(
+        stderr, "hakam-bench-data: corpus --count must be at most %d, got %d\n",
+        hakam::bench::kMaxCorpusSize, count);
+    return 1;
+  }
   if (count >= 0) o.count = count;
   if (absl::GetFlag(FLAGS_seed) != 0) o.seed = absl::GetFlag(FLAGS_seed);
   const hakam::bench::Corpus corpus = hakam::bench::GenerateCorpus(o);

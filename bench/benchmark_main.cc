@@ -2,13 +2,15 @@
 // --benchmark_* flags it takes:
 //   --rules_dir=DIR     the shipped rules (default: the source tree's rules/)
 //   --max_rules=N       largest synthetic ruleset to match (default 50000;
-//                       the CI smoke run uses 1000)
+//                       the CI smoke run uses 1000); ruleset sizes are at
+//                       most kMaxSyntheticRules (200000)
 //   --match_sizes=N,..  BM_Match ruleset sizes (default 100,1000,10000,50000)
 //   --view_sizes=N,..   BM_MatchView ruleset sizes (default 1000,50000;
 //                       empty: no BM_MatchView rows)
 //   --match_seconds=S   CPU seconds measured per matching row (default 1)
 //   --corpus_seed=N     corpus seed (default 1)
-//   --corpus_size=N     comments in the corpus (default 2000)
+//   --corpus_size=N     comments in the corpus (default 2000, at most
+//                       kMaxCorpusSize)
 //   --tsv_out=FILE      also write every result to FILE as tab-separated
 //                       lines, for bench/run (see TsvTeeReporter)
 #include <unistd.h>
@@ -26,6 +28,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "bench_fixtures.h"
+#include "corpus.h"
+#include "synthetic_rules.h"
 
 namespace {
 
@@ -76,7 +80,10 @@ bool ParseSizes(absl::string_view value, std::vector<int>& sizes) {
   sizes.clear();
   for (absl::string_view item : absl::StrSplit(value, ',', absl::SkipEmpty())) {
     int n = 0;
-    if (!absl::SimpleAtoi(item, &n) || n < 1) return false;
+    if (!absl::SimpleAtoi(item, &n) || n < 1 ||
+        n > hakam::bench::kMaxSyntheticRules) {
+      return false;
+    }
     sizes.push_back(n);
   }
   return true;
@@ -92,7 +99,9 @@ bool ParseOwnFlags(int* argc, char** argv, hakam::bench::BenchConfig& config,
     if (absl::StartsWith(arg, "--rules_dir=")) {
       config.rules_dir = std::string(arg.substr(12));
     } else if (absl::StartsWith(arg, "--max_rules=")) {
-      ok = absl::SimpleAtoi(arg.substr(12), &config.max_rules);
+      ok = absl::SimpleAtoi(arg.substr(12), &config.max_rules) &&
+           config.max_rules >= 1 &&
+           config.max_rules <= hakam::bench::kMaxSyntheticRules;
     } else if (absl::StartsWith(arg, "--match_sizes=")) {
       ok = ParseSizes(arg.substr(14), config.match_sizes);
     } else if (absl::StartsWith(arg, "--view_sizes=")) {

@@ -26,6 +26,11 @@
 
 namespace hakam::bench {
 
+// Most synthetic rules the tools generate: as many as a ruleset may hold
+// (RuleSetOptions::max_rules' default), so that a larger request is refused
+// at once rather than after generating it.
+inline constexpr int kMaxSyntheticRules = 200000;
+
 struct SyntheticRulesOptions {
   // Total number of rules, live rules included. Default 1000.
   int rules = 1000;
