@@ -50,8 +50,8 @@ targets=("Moderate QPS, closed loop" "Moderate p99, open loop at 50% of max"
 
 # 1. Option values, and a run that measures nothing.
 for bad in --rounds=two --connections=08 --pack-rules=500 --duration=0 --duration=010 \
-           --out= --bogus --connections=2000 --in-flight=50001 --soak-minutes=1441 \
-           --duration=86401 --max-rules=200001; do
+           --out= --bogus --connections=1025 --in-flight=50001 --soak-minutes=1441 \
+           --duration=86401 --duration=0.0009 --max-rules=200001; do
   run_bench bad --skip-build --build-dir="$build_dir" "$bad"
   [ $status = 2 ] || fail "$bad: exit status $status, want 2"
   grep -q "^bench/run: " "$work/bad.err" || fail "$bad: no message"

@@ -367,9 +367,7 @@ std::string LoadReport::ToResultLine() const {
       codes.empty() ? "-" : absl::StrJoin(codes, ","));
 }
 
-absl::StatusOr<LoadReport> RunLoad(
-    const LoadOptions& options,
-    const std::vector<hakam::v1::ModerateRequest>& requests) {
+absl::Status ValidateLoadOptions(const LoadOptions& options) {
   if (!IsLoopback(options.target)) {
     return absl::InvalidArgumentError(absl::StrCat(
         "target must be a loopback host:port (127.x.x.x, localhost, [::1]), "
@@ -430,6 +428,13 @@ absl::StatusOr<LoadReport> RunLoad(
         absl::FormatDuration(options.duration), ": the least rate is ",
         1 / absl::ToDoubleSeconds(options.duration), "/s"));
   }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<LoadReport> RunLoad(
+    const LoadOptions& options,
+    const std::vector<hakam::v1::ModerateRequest>& requests) {
+  if (absl::Status s = ValidateLoadOptions(options); !s.ok()) return s;
   if (options.rpc == LoadRpc::kModerate && requests.empty()) {
     return absl::InvalidArgumentError("no requests to send");
   }

@@ -41,6 +41,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "hakam/v1/moderation.pb.h"
@@ -127,14 +128,18 @@ struct LoadReport {
   std::string ToResultLine() const;
 };
 
+// OK if `options` can be run; otherwise INVALID_ARGUMENT saying which value
+// is wrong and what it may be (a non-loopback target, zero connections, a
+// value past the bounds above, ...). Touches no network.
+absl::Status ValidateLoadOptions(const LoadOptions& options);
+
 // Runs the load. `requests` are the Moderate payloads, used round-robin
 // (ignored for Health/Check); must not be empty for Moderate. Each call's
 // comment_id is the payload's comment_id followed by the call's sequence
 // number in 12 digits, so every call is a distinct comment and ids
-// increase as a site's do. Returns
-// INVALID_ARGUMENT for bad options (a non-loopback target, zero
-// connections, ...); a run whose calls all fail is still OK, and its
-// report counts the failures.
+// increase as a site's do. Returns ValidateLoadOptions()'s error for bad
+// options, before any call; a run whose calls all fail is still OK, and
+// its report counts the failures.
 absl::StatusOr<LoadReport> RunLoad(
     const LoadOptions& options,
     const std::vector<hakam::v1::ModerateRequest>& requests);
