@@ -94,7 +94,7 @@ grep -q $'Match 50000 rules[^\t]*\tnot measured (--max-rules=1000)' "$tsv" ||
 grep -q 'errors\]' "$tsv" && fail "load runs with errors on a healthy hakamd"
 # Every ratio is a number, and every row measured against a baseline has one.
 awk -F'\t' '$5 != "" && $5 !~ /^[0-9]+(\.[0-9]+)?$/ { print; bad = 1 }
-            $3 != "" && $5 == "" && $1 !~ /send lag/ { print; bad = 1 }
+            $3 != "" && $5 == "" && $1 !~ /send lag|CPU busy/ { print; bad = 1 }
             END { exit bad }' "$tsv" || fail "rows with a missing or non-numeric ratio"
 for row in "hakamd peak RSS (VmHWM), default rules" "hakamd peak RSS (VmHWM), 1000-rule pack" \
            "Audit append, SQLite group commit of 64, synchronous=NORMAL" \
@@ -102,6 +102,10 @@ for row in "hakamd peak RSS (VmHWM), default rules" "hakamd peak RSS (VmHWM), 10
            "  Moderate p99, audit database on /dev/shm" "Moderate QPS with --audit_full_sync=true"; do
   grep -qF "$row" "$tsv" || fail "no row '$row'"
 done
+# Both sides' CPU during the closed-loop runs, measured: hakamd's from
+# /proc, hakam-load's from its RESULT line.
+grep -qE $'^  CPU busy during those runs[^\t]*\tserver [0-9]+% / client [0-9]+%\tthe Health/Check runs\tserver [0-9]+% / client [0-9]+%\t' "$tsv" ||
+  fail "the CPU row has no figures: $(grep 'CPU busy' "$tsv")"
 # Measured, or skipped with why (a machine whose /tmp is a tmpfs).
 case $(status_of "$tsv" "  Moderate p99, audit database on /dev/shm") in
   info | skipped) ;;

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <grpcpp/grpcpp.h>
 #include <sys/prctl.h>
+#include <time.h>
 
 #include <algorithm>
 #include <array>
@@ -64,6 +65,13 @@ int64_t NowNanos() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
              std::chrono::steady_clock::now().time_since_epoch())
       .count();
+}
+
+// CPU time of this process, all threads.
+int64_t ProcessCpuNanos() {
+  timespec t;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return int64_t{t.tv_sec} * 1000000000 + t.tv_nsec;
 }
 
 void SleepUntilNanos(int64_t t) {
@@ -160,6 +168,7 @@ class Runner {
         if (due >= end_ns_) break;
         SleepUntilNanos(due);
         const bool measured = due >= begin_ns_;
+        if (measured && cpu_.begin_wall == 0) cpu_.Begin();
         if (measured) lag_.Record(NowNanos() - due);
         if (outstanding_.load(std::memory_order_relaxed) >=
             options_.max_outstanding) {
@@ -172,8 +181,11 @@ class Runner {
       for (int c = 0; c < options_.connections; ++c) {
         for (int j = 0; j < options_.in_flight; ++j) Start(c, NowNanos());
       }
-      SleepUntilNanos(end_ns_);
+      SleepUntilNanos(begin_ns_);
+      cpu_.Begin();
     }
+    SleepUntilNanos(end_ns_);
+    const double client_cpu = cpu_.End();
 
     // Wait for the calls still in flight (their deadline bounds them).
     // Polled, so that no callback touches the runner after its last
@@ -208,6 +220,7 @@ class Runner {
     r.max_ns = latency_.max();
     r.send_lag_p99_ns = lag_.ValueAtQuantile(0.99);
     r.abandoned = outstanding_.load();
+    r.client_cpu = client_cpu;
     return r;
   }
 
@@ -289,6 +302,22 @@ class Runner {
     outstanding_.fetch_sub(1, std::memory_order_release);
   }
 
+  // This process' CPU time over the measurement window.
+  struct CpuWindow {
+    int64_t begin_wall = 0;
+    int64_t begin_cpu = 0;
+    void Begin() {
+      begin_wall = NowNanos();
+      begin_cpu = ProcessCpuNanos();
+    }
+    // Cores busy since Begin() (0 if it was never called).
+    double End() const {
+      const int64_t wall = NowNanos() - begin_wall;
+      if (begin_wall == 0 || wall <= 0) return 0;
+      return static_cast<double>(ProcessCpuNanos() - begin_cpu) / wall;
+    }
+  };
+
   const LoadOptions options_;
   const std::vector<hakam::v1::ModerateRequest>& requests_;
   grpc::health::v1::HealthCheckRequest health_request_;
@@ -305,6 +334,7 @@ class Runner {
   std::atomic<int64_t> ok_{0};
   std::atomic<int64_t> warmup_{0};
   std::array<std::atomic<int64_t>, kErrorSlots> errors_;
+  CpuWindow cpu_;  // the thread running Run() only
   Histogram latency_;
   Histogram lag_;  // open loop: how late each call was sent
 };
@@ -326,6 +356,9 @@ std::string LoadReport::ToText() const {
   absl::StrAppendFormat(&out, "  calls      %d ok, %d errors (%d warm-up)\n",
                         ok, errors, warmup_calls);
   absl::StrAppendFormat(&out, "  throughput %.1f ok/s\n", qps());
+  absl::StrAppendFormat(&out,
+                        "  client CPU %.0f%% of a core during the window\n",
+                        100 * client_cpu);
   absl::StrAppendFormat(&out,
                         "  latency    p50 %s  p90 %s  p99 %s  p99.9 %s  "
                         "max %s\n",
@@ -359,11 +392,11 @@ std::string LoadReport::ToResultLine() const {
       "RESULT rpc=%s mode=%s connections=%d in_flight=%d rate=%g "
       "seconds=%.3f ok=%d errors=%d qps=%.1f p50_us=%.1f p90_us=%.1f "
       "p99_us=%.1f p999_us=%.1f max_us=%.1f send_lag_p99_us=%.1f "
-      "abandoned=%d error_codes=%s",
+      "abandoned=%d client_cpu=%.3f error_codes=%s",
       rpc == "Health/Check" ? "health" : "moderate",
       open_loop ? "open" : "closed", connections, in_flight, offered_rate,
       seconds, ok, errors, qps(), p50_ns / 1e3, p90_ns / 1e3, p99_ns / 1e3,
-      p999_ns / 1e3, max_ns / 1e3, send_lag_p99_ns / 1e3, abandoned,
+      p999_ns / 1e3, max_ns / 1e3, send_lag_p99_ns / 1e3, abandoned, client_cpu,
       codes.empty() ? "-" : absl::StrJoin(codes, ","));
 }
 

@@ -119,6 +119,10 @@ struct LoadReport {
   int64_t send_lag_p99_ns = 0;
   // Calls still outstanding when the run gave up waiting (should be 0).
   int64_t abandoned = 0;
+  // CPU time of the load generator's process during the measurement
+  // window, in cores (1.0: one core busy throughout). Near 1 when the
+  // generator is pinned to one core, it, not the server, may be the limit.
+  double client_cpu = 0;
 
   // ok / seconds.
   double qps() const { return seconds > 0 ? ok / seconds : 0; }

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <thread>
 
 #include "grpc/health/v1/health.grpc.pb.h"
 
@@ -101,6 +102,10 @@ TEST_F(LoadGeneratorTest, DefinedCodesAreCountedByName) {
   absl::StatusOr<LoadReport> r = RunLoad(Options(), {});
   ASSERT_TRUE(r.ok()) << r.status();
   ExpectEveryFailureCounted(*r, "UNAVAILABLE", 0.5);
+  // The client worked during the window, on no more cores than there are.
+  EXPECT_GT(r->client_cpu, 0);
+  EXPECT_LE(r->client_cpu, std::thread::hardware_concurrency() + 0.5);
+  EXPECT_NE(r->ToResultLine().find(" client_cpu="), std::string::npos);
 }
 
 TEST_F(LoadGeneratorTest, UndefinedCodesAreErrorsNotSuccessesOrLatencies) {
