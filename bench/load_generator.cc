@@ -4,19 +4,24 @@
 #include <grpcpp/grpcpp.h>
 #include <sys/prctl.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <thread>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "hakam/v1/moderation.grpc.pb.h"
 #include "histogram.h"
@@ -74,6 +79,28 @@ int64_t ProcessCpuNanos() {
   return int64_t{t.tv_sec} * 1000000000 + t.tv_nsec;
 }
 
+// CPU time (user + system) of process `pid` so far, from /proc/PID/stat;
+// -1 if it cannot be read (no such process). The fields are counted after
+// the command name's closing parenthesis: the name may hold spaces.
+int64_t OtherProcessCpuNanos(int pid) {
+  std::ifstream in(absl::StrCat("/proc/", pid, "/stat"));
+  std::string stat((std::istreambuf_iterator<char>(in)),
+                   std::istreambuf_iterator<char>());
+  const size_t paren = stat.rfind(')');
+  if (paren == std::string::npos) return -1;  // no such process
+  // After ") ": state (field 3), ... utime (14) and stime (15).
+  std::vector<absl::string_view> fields = absl::StrSplit(
+      absl::string_view(stat).substr(paren + 1), ' ', absl::SkipEmpty());
+  int64_t utime = 0, stime = 0;
+  if (fields.size() < 13 || !absl::SimpleAtoi(fields[11], &utime) ||
+      !absl::SimpleAtoi(fields[12], &stime)) {
+    return -1;
+  }
+  static const int64_t ticks = sysconf(_SC_CLK_TCK);
+  if (ticks <= 0) return -1;
+  return (utime + stime) * (1000000000 / ticks);
+}
+
 void SleepUntilNanos(int64_t t) {
   const int64_t now = NowNanos();
   if (t > now) std::this_thread::sleep_for(std::chrono::nanoseconds(t - now));
@@ -104,6 +131,7 @@ class Runner {
   Runner(const LoadOptions& options,
          const std::vector<hakam::v1::ModerateRequest>& requests)
       : options_(options), requests_(requests) {
+    cpu_.server_pid = options.server_pid;
     for (auto& e : errors_) e.store(0);
     health_request_.set_service(options.health_service);
   }
@@ -185,7 +213,7 @@ class Runner {
       cpu_.Begin();
     }
     SleepUntilNanos(end_ns_);
-    const double client_cpu = cpu_.End();
+    cpu_.End();
 
     // Wait for the calls still in flight (their deadline bounds them).
     // Polled, so that no callback touches the runner after its last
@@ -220,7 +248,8 @@ class Runner {
     r.max_ns = latency_.max();
     r.send_lag_p99_ns = lag_.ValueAtQuantile(0.99);
     r.abandoned = outstanding_.load();
-    r.client_cpu = client_cpu;
+    r.client_cpu = cpu_.client;
+    r.server_cpu = cpu_.server;
     return r;
   }
 
@@ -302,19 +331,29 @@ class Runner {
     outstanding_.fetch_sub(1, std::memory_order_release);
   }
 
-  // This process' CPU time over the measurement window.
+  // This process' CPU time over the measurement window, and the server's
+  // if its pid was given.
   struct CpuWindow {
+    int server_pid = 0;
     int64_t begin_wall = 0;
     int64_t begin_cpu = 0;
+    int64_t begin_server = -1;
+    double client = 0;   // cores busy, set by End()
+    double server = -1;  // the same; -1 if not measured
     void Begin() {
       begin_wall = NowNanos();
       begin_cpu = ProcessCpuNanos();
+      if (server_pid > 0) begin_server = OtherProcessCpuNanos(server_pid);
     }
-    // Cores busy since Begin() (0 if it was never called).
-    double End() const {
+    void End() {
+      const int64_t end_server =
+          server_pid > 0 ? OtherProcessCpuNanos(server_pid) : -1;
       const int64_t wall = NowNanos() - begin_wall;
-      if (begin_wall == 0 || wall <= 0) return 0;
-      return static_cast<double>(ProcessCpuNanos() - begin_cpu) / wall;
+      if (begin_wall == 0 || wall <= 0) return;
+      client = static_cast<double>(ProcessCpuNanos() - begin_cpu) / wall;
+      if (begin_server >= 0 && end_server >= begin_server) {
+        server = static_cast<double>(end_server - begin_server) / wall;
+      }
     }
   };
 
@@ -356,9 +395,11 @@ std::string LoadReport::ToText() const {
   absl::StrAppendFormat(&out, "  calls      %d ok, %d errors (%d warm-up)\n",
                         ok, errors, warmup_calls);
   absl::StrAppendFormat(&out, "  throughput %.1f ok/s\n", qps());
-  absl::StrAppendFormat(&out,
-                        "  client CPU %.0f%% of a core during the window\n",
-                        100 * client_cpu);
+  absl::StrAppendFormat(&out, "  CPU        client %.0f%%", 100 * client_cpu);
+  if (server_cpu >= 0) {
+    absl::StrAppendFormat(&out, ", server %.0f%%", 100 * server_cpu);
+  }
+  out += " of a core during the window\n";
   absl::StrAppendFormat(&out,
                         "  latency    p50 %s  p90 %s  p99 %s  p99.9 %s  "
                         "max %s\n",
@@ -392,11 +433,12 @@ std::string LoadReport::ToResultLine() const {
       "RESULT rpc=%s mode=%s connections=%d in_flight=%d rate=%g "
       "seconds=%.3f ok=%d errors=%d qps=%.1f p50_us=%.1f p90_us=%.1f "
       "p99_us=%.1f p999_us=%.1f max_us=%.1f send_lag_p99_us=%.1f "
-      "abandoned=%d client_cpu=%.3f error_codes=%s",
+      "abandoned=%d client_cpu=%.3f%s error_codes=%s",
       rpc == "Health/Check" ? "health" : "moderate",
       open_loop ? "open" : "closed", connections, in_flight, offered_rate,
       seconds, ok, errors, qps(), p50_ns / 1e3, p90_ns / 1e3, p99_ns / 1e3,
       p999_ns / 1e3, max_ns / 1e3, send_lag_p99_ns / 1e3, abandoned, client_cpu,
+      server_cpu >= 0 ? absl::StrFormat(" server_cpu=%.3f", server_cpu) : "",
       codes.empty() ? "-" : absl::StrJoin(codes, ","));
 }
 
@@ -418,6 +460,11 @@ absl::Status ValidateLoadOptions(const LoadOptions& options) {
     return absl::InvalidArgumentError(absl::StrCat(
         "in_flight must be at least 1 and connections x in_flight at most ",
         kMaxInFlight, ", got ", options.connections, " x ", options.in_flight));
+  }
+  if (options.server_pid < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("server_pid must be a process id, or 0 for none; got ",
+                     options.server_pid));
   }
   if (options.max_outstanding < 1 || options.max_outstanding > kMaxInFlight) {
     return absl::InvalidArgumentError(

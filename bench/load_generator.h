@@ -98,6 +98,9 @@ struct LoadOptions {
   absl::Duration connect_timeout = absl::Seconds(5);
   // Health/Check: the service name asked about ("" = the whole server).
   std::string health_service;
+  // If > 0, the server's process id on this machine: its CPU time over
+  // the measurement window is reported too (server_cpu). Default 0.
+  int server_pid = 0;
 };
 
 struct LoadReport {
@@ -123,6 +126,9 @@ struct LoadReport {
   // window, in cores (1.0: one core busy throughout). Near 1 when the
   // generator is pinned to one core, it, not the server, may be the limit.
   double client_cpu = 0;
+  // The same for the process LoadOptions::server_pid names, over the same
+  // window; -1 if not measured (no pid given, or /proc/PID/stat unreadable).
+  double server_cpu = -1;
 
   // ok / seconds.
   double qps() const { return seconds > 0 ? ok / seconds : 0; }

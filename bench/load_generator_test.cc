@@ -2,6 +2,7 @@
 
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cmath>
@@ -102,10 +103,34 @@ TEST_F(LoadGeneratorTest, DefinedCodesAreCountedByName) {
   absl::StatusOr<LoadReport> r = RunLoad(Options(), {});
   ASSERT_TRUE(r.ok()) << r.status();
   ExpectEveryFailureCounted(*r, "UNAVAILABLE", 0.5);
-  // The client worked during the window, on no more cores than there are.
+  // The client worked during the window, on no more cores than there are;
+  // no server pid, no server_cpu.
   EXPECT_GT(r->client_cpu, 0);
   EXPECT_LE(r->client_cpu, std::thread::hardware_concurrency() + 0.5);
   EXPECT_NE(r->ToResultLine().find(" client_cpu="), std::string::npos);
+  EXPECT_LT(r->server_cpu, 0);
+  EXPECT_EQ(r->ToResultLine().find("server_cpu="), std::string::npos);
+}
+
+// The server's CPU is read from /proc over the same window: here the server
+// is this very process, so the two figures are one.
+TEST_F(LoadGeneratorTest, ReportsTheServersCpuOverTheSameWindow) {
+  ScriptedHealth health(0, /*ok_every=*/1);
+  Serve(&health);
+  LoadOptions o = Options();
+  o.server_pid = getpid();
+  absl::StatusOr<LoadReport> r = RunLoad(o, {});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_GT(r->server_cpu, 0);
+  // /proc counts in clock ticks (10 ms): over 0.4 s, within 10%.
+  EXPECT_NEAR(r->server_cpu, r->client_cpu, 0.1);
+  EXPECT_NE(r->ToResultLine().find(" server_cpu="), std::string::npos);
+
+  o.server_pid = 999999999;  // no such process: not measured, no failure
+  r = RunLoad(o, {});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_LT(r->server_cpu, 0);
+  EXPECT_GT(r->ok, 0);
 }
 
 TEST_F(LoadGeneratorTest, UndefinedCodesAreErrorsNotSuccessesOrLatencies) {

@@ -34,6 +34,9 @@ ABSL_FLAG(double, invalid_utf8_fraction, 0,
           "Fraction of requests whose text is made invalid UTF-8 (to check "
           "that failures are counted as errors)");
 ABSL_FLAG(std::string, site, "bench", "Comment.site of every request");
+ABSL_FLAG(int, server_pid, 0,
+          "Process id of the server on this machine: its CPU over the window "
+          "is reported as server_cpu (0: not measured)");
 ABSL_FLAG(std::string, health_service, "",
           "Health/Check: service name asked about");
 ABSL_FLAG(int64_t, max_errors, -1,
@@ -66,6 +69,7 @@ int main(int argc, char** argv) {
   o.connect_timeout = absl::GetFlag(FLAGS_connect_timeout);
   o.max_outstanding = absl::GetFlag(FLAGS_max_outstanding);
   o.health_service = absl::GetFlag(FLAGS_health_service);
+  o.server_pid = absl::GetFlag(FLAGS_server_pid);
 
   hakam::bench::CorpusOptions corpus_options;
   corpus_options.seed = absl::GetFlag(FLAGS_corpus_seed);
