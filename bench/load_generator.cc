@@ -80,7 +80,8 @@ int64_t ProcessCpuNanos() {
 }
 
 // CPU time (user + system) of process `pid` so far, from /proc/PID/stat;
-// -1 if it cannot be read (no such process). The fields are counted after
+// -1 if it cannot be read (no such process) or the process has exited (a
+// zombie's count is frozen). The fields are counted after
 // the command name's closing parenthesis: the name may hold spaces.
 int64_t OtherProcessCpuNanos(int pid) {
   std::ifstream in(absl::StrCat("/proc/", pid, "/stat"));
@@ -92,13 +93,14 @@ int64_t OtherProcessCpuNanos(int pid) {
   std::vector<absl::string_view> fields = absl::StrSplit(
       absl::string_view(stat).substr(paren + 1), ' ', absl::SkipEmpty());
   int64_t utime = 0, stime = 0;
-  if (fields.size() < 13 || !absl::SimpleAtoi(fields[11], &utime) ||
+  if (fields.size() < 13 || fields[0] == "Z" ||
+      !absl::SimpleAtoi(fields[11], &utime) ||
       !absl::SimpleAtoi(fields[12], &stime)) {
     return -1;
   }
   static const int64_t ticks = sysconf(_SC_CLK_TCK);
   if (ticks <= 0) return -1;
-  return (utime + stime) * (1000000000 / ticks);
+  return (utime + stime) * 1000000000 / ticks;
 }
 
 void SleepUntilNanos(int64_t t) {
@@ -194,9 +196,14 @@ class Runner {
         if (offset_ns >= window_ns) break;
         const int64_t due = start + std::llround(offset_ns);
         if (due >= end_ns_) break;
-        SleepUntilNanos(due);
         const bool measured = due >= begin_ns_;
-        if (measured && cpu_.begin_wall == 0) cpu_.Begin();
+        // The window's CPU count starts at its start, before the first
+        // measured call is due: reading /proc takes a while under load.
+        if (measured && cpu_.begin_wall == 0) {
+          SleepUntilNanos(begin_ns_);
+          cpu_.Begin();
+        }
+        SleepUntilNanos(due);
         if (measured) lag_.Record(NowNanos() - due);
         if (outstanding_.load(std::memory_order_relaxed) >=
             options_.max_outstanding) {

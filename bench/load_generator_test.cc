@@ -122,7 +122,8 @@ TEST_F(LoadGeneratorTest, ReportsTheServersCpuOverTheSameWindow) {
   absl::StatusOr<LoadReport> r = RunLoad(o, {});
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_GT(r->server_cpu, 0);
-  // /proc counts in clock ticks (10 ms): over 0.4 s, within 10%.
+  // /proc counts in clock ticks (10 ms): a tick at each end of 0.4 s is
+  // 0.05 of a core.
   EXPECT_NEAR(r->server_cpu, r->client_cpu, 0.1);
   EXPECT_NE(r->ToResultLine().find(" server_cpu="), std::string::npos);
 
@@ -314,6 +315,8 @@ TEST(ValidateLoadOptionsTest, BoundsAreInclusive) {
        [](LoadOptions& o) {
          o.connect_timeout = kMaxWait + absl::Nanoseconds(1);
        }},
+      {"server pid", [](LoadOptions& o) { o.server_pid = 0; },
+       [](LoadOptions& o) { o.server_pid = -1; }},
       {"shortest window",
        [](LoadOptions& o) { o.duration = absl::Nanoseconds(1); },
        [](LoadOptions& o) { o.duration = absl::ZeroDuration(); }},
