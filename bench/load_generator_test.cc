@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <thread>
@@ -266,68 +267,68 @@ TEST(ValidateLoadOptionsTest, BoundsAreInclusive) {
   LoadOptions base;
   base.target = "127.0.0.1:50051";
   ASSERT_TRUE(ValidateLoadOptions(base).ok());
+  const absl::Duration tick = absl::Nanoseconds(1);
   struct Case {
     const char* what;
-    void (*at_bound)(LoadOptions&);
-    void (*past_bound)(LoadOptions&);
+    // Sets the option at its bound, or one step past it if `past`.
+    std::function<void(LoadOptions&, bool past)> set;
   };
   const Case cases[] = {
-      {"connections", [](LoadOptions& o) { o.connections = kMaxConnections; },
-       [](LoadOptions& o) { o.connections = kMaxConnections + 1; }},
+      {"connections",
+       [](LoadOptions& o, bool past) {
+         o.connections = kMaxConnections + past;
+       }},
       {"calls in flight",
-       [](LoadOptions& o) {
+       [](LoadOptions& o, bool past) {
          o.connections = 1000;
-         o.in_flight = kMaxInFlight / 1000;
-       },
-       [](LoadOptions& o) {
-         o.connections = 1000;
-         o.in_flight = kMaxInFlight / 1000 + 1;
+         o.in_flight = kMaxInFlight / 1000 + past;
        }},
       {"open loop backlog",
-       [](LoadOptions& o) {
+       [](LoadOptions& o, bool past) {
          o.rate = 100;
-         o.max_outstanding = kMaxInFlight;
-       },
-       [](LoadOptions& o) {
-         o.rate = 100;
-         o.max_outstanding = kMaxInFlight + 1;
+         o.max_outstanding = kMaxInFlight + past;
        }},
-      {"highest rate", [](LoadOptions& o) { o.rate = kMaxRate; },
-       [](LoadOptions& o) {
-         o.rate = std::nextafter(kMaxRate, std::numeric_limits<double>::max());
+      {"highest rate",
+       [](LoadOptions& o, bool past) {
+         o.rate =
+             past ? std::nextafter(kMaxRate, std::numeric_limits<double>::max())
+                  : kMaxRate;
        }},
       {"lowest rate: one call per window",
-       [](LoadOptions& o) {
+       [](LoadOptions& o, bool past) {
          o.duration = absl::Milliseconds(400);
-         o.rate = 2.5;
-       },
-       [](LoadOptions& o) {
-         o.duration = absl::Milliseconds(400);
-         o.rate = std::nextafter(2.5, 0.0);
+         o.rate = past ? std::nextafter(2.5, 0.0) : 2.5;
        }},
-      {"duration", [](LoadOptions& o) { o.duration = kMaxWindow; },
-       [](LoadOptions& o) { o.duration = kMaxWindow + absl::Nanoseconds(1); }},
-      {"warm-up", [](LoadOptions& o) { o.warmup = kMaxWindow; },
-       [](LoadOptions& o) { o.warmup = kMaxWindow + absl::Nanoseconds(1); }},
-      {"deadline", [](LoadOptions& o) { o.deadline = kMaxWait; },
-       [](LoadOptions& o) { o.deadline = kMaxWait + absl::Nanoseconds(1); }},
-      {"connect timeout", [](LoadOptions& o) { o.connect_timeout = kMaxWait; },
-       [](LoadOptions& o) {
-         o.connect_timeout = kMaxWait + absl::Nanoseconds(1);
+      {"duration",
+       [&](LoadOptions& o, bool past) {
+         o.duration = kMaxWindow + (past ? tick : absl::ZeroDuration());
        }},
-      {"server pid", [](LoadOptions& o) { o.server_pid = 0; },
-       [](LoadOptions& o) { o.server_pid = -1; }},
+      {"warm-up",
+       [&](LoadOptions& o, bool past) {
+         o.warmup = kMaxWindow + (past ? tick : absl::ZeroDuration());
+       }},
+      {"deadline",
+       [&](LoadOptions& o, bool past) {
+         o.deadline = kMaxWait + (past ? tick : absl::ZeroDuration());
+       }},
+      {"connect timeout",
+       [&](LoadOptions& o, bool past) {
+         o.connect_timeout = kMaxWait + (past ? tick : absl::ZeroDuration());
+       }},
+      {"server pid",
+       [](LoadOptions& o, bool past) { o.server_pid = past ? -1 : 0; }},
       {"shortest window",
-       [](LoadOptions& o) { o.duration = absl::Nanoseconds(1); },
-       [](LoadOptions& o) { o.duration = absl::ZeroDuration(); }},
+       [&](LoadOptions& o, bool past) {
+         o.duration = past ? absl::ZeroDuration() : tick;
+       }},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.what);
     LoadOptions at = base;
-    c.at_bound(at);
+    c.set(at, /*past=*/false);
     EXPECT_TRUE(ValidateLoadOptions(at).ok()) << ValidateLoadOptions(at);
     LoadOptions past = base;
-    c.past_bound(past);
+    c.set(past, /*past=*/true);
     EXPECT_EQ(ValidateLoadOptions(past).code(),
               absl::StatusCode::kInvalidArgument);
   }
