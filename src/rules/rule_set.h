@@ -47,13 +47,14 @@ struct RuleSetOptions {
   // of times slower).
   int64_t set_max_mem = 0;
   // A view whose patterns compile to at least this many RE2 instructions
-  // in all gets one RE2::Set per kind of first byte (ASCII, non-ASCII,
-  // either) instead of one set, so a comment passes only over the
-  // patterns that can start in it. Below it, one pass over one set small
-  // enough for the caches costs less than two or three. Measured
-  // (docs/performance.md): one set was 1.6x faster at 4.7k instructions
-  // (1k synthetic rules), even at 50k (10k rules), 1.4x slower at 247k
-  // (50k rules). Default 100,000.
+  // in all gets two RE2::Sets instead of one, by the first bytes of their
+  // matches: patterns that can only start with an ASCII byte, and the rest
+  // (non-ASCII or either); a comment passes only over the sets whose
+  // first bytes it holds. Below it, one pass over one set small enough
+  // for the caches costs less than two. Measured (docs/performance.md):
+  // one set was 1.6x faster at 4.7k instructions (1k synthetic rules),
+  // even at 50k (10k rules), 1.4x slower at 247k (50k rules) than three
+  // sets, and two sets are about 8% faster than three. Default 100,000.
   int64_t split_patterns_above = 100000;
   // Most rules a ruleset may hold. Default 200,000.
   int max_rules = 200000;
@@ -131,7 +132,7 @@ class RuleSet {
   void Match(const NormalizedText& text, std::vector<RuleHit>* hits) const;
 
   // How many RE2::Sets hold the view's patterns (see
-  // RuleSetOptions::split_patterns_above): 0 to 3.
+  // RuleSetOptions::split_patterns_above): 0 to 2.
   int pattern_set_count(ViewId view) const;
 
  private:
