@@ -53,13 +53,8 @@ struct RuleSet::PatternSet {
 // The rules that match on one view.
 struct RuleSet::ViewMatcher {
   explicit ViewMatcher(ViewId view) : words(view) {}
-  // Pattern rules. Few patterns make one set. Many are split by the first
-  // bytes of their matches into two: those that can only start with an
-  // ASCII byte, and the rest. One RE2::Set of thousands of patterns
-  // spreads its DFA states over ~100 MB, so each byte of text costs a
-  // cache miss, while a comment passes only over the sets whose first
-  // bytes it holds: one without Latin letters skips the English patterns
-  // (see BuildPatternSets).
+  // Pattern rules: one set, or two split by the first bytes of their
+  // matches (see BuildPatternSets).
   std::vector<PendingPattern> pending;  // until the sets are built
   std::vector<PatternSet> pattern_sets;
   // Bit i of gate[b]: a match in pattern_sets[i] can start with byte b.
@@ -264,14 +259,16 @@ void RuleSet::BuildPatternSets(ViewId view, const RuleSetOptions& options,
     ByteSet first_bytes;
     bool unbounded = false;
   };
-  // Two sets, not three: the patterns that may start either way (a
-  // handle after "whatsapp" or "واتساب", or a boundary class) join the
-  // non-ASCII-start ones. A comment with Arabic letters passes over those
-  // anyway, so they cost it no pass of their own; in a comment without
-  // Arabic the non-ASCII-start patterns never begin a match, so they add
-  // little to its pass. A third set of them cost a pass over nearly every
-  // comment: 50k synthetic rules matched about 8% faster with two sets
-  // than with three (docs/performance-log.md, 2026-11-30 08:05).
+  // Why split: one RE2::Set of thousands of patterns spreads its DFA
+  // states over ~100 MB, so each byte of text costs a cache miss; split,
+  // a comment passes only over the sets whose first bytes it holds, and
+  // one without Latin letters skips the English patterns. Why two sets,
+  // not three: the patterns that may start either way (a handle after
+  // "whatsapp" or "واتساب", a boundary class) join the non-ASCII-start
+  // ones. A comment with Arabic letters passes over those anyway; in one
+  // without, the Arabic-start patterns never begin a match and add little
+  // to its pass. A set of their own cost a pass over nearly every comment
+  // (measured: docs/performance-log.md, 2026-11-30 08:05).
   std::array<Group, 2> groups;
   for (const PendingPattern& p : matcher.pending) {
     // Unsplit, the one set runs on every text: no bound needed.

@@ -49,12 +49,12 @@ struct RuleSetOptions {
   // A view whose patterns compile to at least this many RE2 instructions
   // in all gets two RE2::Sets instead of one, by the first bytes of their
   // matches: patterns that can only start with an ASCII byte, and the rest
-  // (non-ASCII or either); a comment passes only over the sets whose
-  // first bytes it holds. Below it, one pass over one set small enough
-  // for the caches costs less than two. Measured (docs/performance.md):
-  // one set was 1.6x faster at 4.7k instructions (1k synthetic rules),
-  // even at 50k (10k rules), 1.4x slower at 247k (50k rules) than three
-  // sets, and two sets are about 8% faster than three. Default 100,000.
+  // (non-ASCII, either, or unbounded); a comment passes only over the sets
+  // whose first bytes it holds. The hits are the same either way. The
+  // default comes from measuring one set against the three sets there
+  // were before 2026-11-30 (docs/performance-log.md): one set was 1.6x
+  // faster at 4.7k instructions (1k synthetic rules), even at 50k (10k
+  // rules), 1.4x slower at 247k (50k rules). Default 100,000.
   int64_t split_patterns_above = 100000;
   // Most rules a ruleset may hold. Default 200,000.
   int max_rules = 200000;

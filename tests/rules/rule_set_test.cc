@@ -302,8 +302,45 @@ rules:
 // matches (RuleSetOptions::split_patterns_above): ASCII starts, and the
 // rest; a comment skips the sets none of whose first bytes it holds.
 // Split or not, the hits are the same.
-TEST_F(RuleSetTest, SplitPatternSetsFindWhatOneSetFinds) {
-  constexpr char kPatterns[] = R"(pack: p
+class SplitPatternSetsTest : public RuleSetTest {
+ protected:
+  // Compiles `yaml` split and as one set.
+  void CompileBoth(const std::string& yaml) {
+    DiagnosticSink sink;
+    RuleSetOptions split_options;
+    split_options.split_patterns_above = 0;
+    auto split = Compile(yaml, sink, split_options);
+    ASSERT_TRUE(split.ok()) << sink.ToString();
+    auto one = Compile(yaml, sink);
+    ASSERT_TRUE(one.ok()) << sink.ToString();
+    EXPECT_EQ((*split)->pattern_set_count(ViewId::kArabic), 2);
+    EXPECT_EQ((*one)->pattern_set_count(ViewId::kArabic), 1);
+    split_ = *std::move(split);
+    one_ = *std::move(one);
+  }
+
+  // Random texts made of `pieces` find the same hits split as in one set;
+  // more than `min_with_hits` of 3,000 find some.
+  void ExpectSameHitsOnRandomTexts(const std::vector<std::string>& pieces,
+                                   int min_with_hits) {
+    std::mt19937 rng(7);
+    int texts_with_hits = 0;
+    for (int round = 0; round < 3000; ++round) {
+      std::string text;
+      const int n = static_cast<int>(rng() % 10);
+      for (int i = 0; i < n; ++i) text += pieces[rng() % pieces.size()];
+      const std::vector<std::string> expected = Hits(*one_, text);
+      ASSERT_EQ(Hits(*split_, text), expected) << "text: " << text;
+      if (!expected.empty()) ++texts_with_hits;
+    }
+    EXPECT_GT(texts_with_hits, min_with_hits);
+  }
+
+  std::unique_ptr<const RuleSet> split_;
+  std::unique_ptr<const RuleSet> one_;
+};
+
+constexpr char kSplitPatterns[] = R"(pack: p
 rules:
   - {id: kill, category: threat, weight: 9, pattern: '\bkill(?:s|ed)?\b'}
   - {id: spelled, category: insult, weight: 5, pattern: 'i+[\W_]*d+[\W_]*i+[\W_]*o+[\W_]*t+'}
@@ -312,47 +349,45 @@ rules:
   - {id: behind, category: x, weight: 1, pattern: '\Bzz|yy'}
   - {id: line, category: x, weight: 1, pattern: '(?m:^)qq'}
   - {id: empty, category: x, weight: 1, pattern: 'w*v'}
-  - {id: maybe, category: x, weight: 1, pattern: '(?:jj|)'}
 )";
-  DiagnosticSink sink;
-  RuleSetOptions split_options;
-  split_options.split_patterns_above = 0;
-  auto split = Compile(kPatterns, sink, split_options);
-  ASSERT_TRUE(split.ok()) << sink.ToString();
-  auto one = Compile(kPatterns, sink);
-  ASSERT_TRUE(one.ok()) << sink.ToString();
-  EXPECT_EQ((*split)->pattern_set_count(ViewId::kArabic), 2);
-  EXPECT_EQ((*one)->pattern_set_count(ViewId::kArabic), 1);
 
-  EXPECT_THAT(Hits(**split, "i will kill you"),
+// The pieces random texts are made of: every pattern's letters, and what
+// separates them.
+std::vector<std::string> SplitPieces() {
+  return {"kill", "kills", "ك",  "ل",  "ب", "ـ",        "i",      "d", "o",
+          "t",    "_",     " ",  "\n", "-", "whatsapp", "واتساب", "@", "zz",
+          "yy",   "a",     "qq", "v",  "w", "1",        "é",      "!", "س"};
+}
+
+TEST_F(SplitPatternSetsTest, FindWhatOneSetFinds) {
+  CompileBoth(kSplitPatterns);
+  EXPECT_THAT(Hits(*split_, "i will kill you"),
               ::testing::ElementsAre("kill@kill"));
-  EXPECT_THAT(Hits(**split, "يا كلب"), ::testing::ElementsAre("kalb@كلب"));
-  EXPECT_THAT(Hits(**split, "كلمني واتساب @abc"),
+  EXPECT_THAT(Hits(*split_, "يا كلب"), ::testing::ElementsAre("kalb@كلب"));
+  EXPECT_THAT(Hits(*split_, "كلمني واتساب @abc"),
               ::testing::ElementsAre("handle@واتساب @abc"));
-  // A pattern that may start either way shares the non-ASCII patterns'
-  // set, which an ASCII-only comment must still run when it holds one of
-  // the pattern's ASCII first bytes.
-  EXPECT_THAT(Hits(**split, "call me on whatsapp @abc"),
+  // A pattern that may start either way shares the Arabic patterns' set,
+  // which a comment without Arabic must still run when it holds one of
+  // that pattern's ASCII first bytes (here nothing else in the set starts
+  // with an ASCII byte).
+  EXPECT_THAT(Hits(*split_, "call me on whatsapp @abc"),
               ::testing::ElementsAre("handle@whatsapp @abc"));
-  EXPECT_THAT(Hits(**split, "azz"), ::testing::ElementsAre("behind@zz"));
-  EXPECT_THAT(Hits(**split, "x\nqq"), ::testing::ElementsAre("line@qq"));
-  EXPECT_TRUE(Hits(**split, "هذا كلام عادي").empty());
+  EXPECT_THAT(Hits(*split_, "azz"), ::testing::ElementsAre("behind@zz"));
+  EXPECT_THAT(Hits(*split_, "x\nqq"), ::testing::ElementsAre("line@qq"));
+  EXPECT_TRUE(Hits(*split_, "هذا كلام عادي").empty());
+  ExpectSameHitsOnRandomTexts(SplitPieces(), 1000);
+}
 
-  const std::vector<std::string> pieces = {
-      "kill", "kills", "ك",  "ل",  "ب",        "ـ",      "i", "d",  "o",  "t",
-      "_",    " ",     "\n", "-",  "whatsapp", "واتساب", "@", "zz", "yy", "a",
-      "qq",   "v",     "w",  "jj", "1",        "é",      "!", "س"};
-  std::mt19937 rng(7);
-  int texts_with_hits = 0;
-  for (int round = 0; round < 3000; ++round) {
-    std::string text;
-    const int n = static_cast<int>(rng() % 10);
-    for (int i = 0; i < n; ++i) text += pieces[rng() % pieces.size()];
-    const std::vector<std::string> expected = Hits(**one, text);
-    ASSERT_EQ(Hits(**split, text), expected) << "text: " << text;
-    if (!expected.empty()) ++texts_with_hits;
-  }
-  EXPECT_GT(texts_with_hits, 1000);
+// A pattern that may match the empty string may start anywhere: its set
+// runs on every text, and the hits are still the same.
+TEST_F(SplitPatternSetsTest, WithAPatternThatMatchesEmpty) {
+  CompileBoth(std::string(kSplitPatterns) +
+              "  - {id: maybe, category: x, weight: 1, pattern: '(?:jj|)'}\n");
+  EXPECT_THAT(Hits(*split_, "jj kill"),
+              ::testing::ElementsAre("maybe@jj", "kill@kill"));
+  std::vector<std::string> pieces = SplitPieces();
+  pieces.push_back("jj");
+  ExpectSameHitsOnRandomTexts(pieces, 1000);
 }
 
 }  // namespace
