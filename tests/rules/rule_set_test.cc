@@ -351,18 +351,22 @@ rules:
   - {id: empty, category: x, weight: 1, pattern: 'w*v'}
 )";
 
-// The pieces random texts are made of: every pattern's letters, and what
-// separates them.
+// The pieces random texts are made of: every pattern's letters, whole
+// words for the patterns random letters seldom spell, and what separates
+// them.
 std::vector<std::string> SplitPieces() {
-  return {"kill", "kills", "ك",  "ل",  "ب", "ـ",        "i",      "d", "o",
-          "t",    "_",     " ",  "\n", "-", "whatsapp", "واتساب", "@", "zz",
-          "yy",   "a",     "qq", "v",  "w", "1",        "é",      "!", "س"};
+  return {"kill", "kills", "ك",  "ل",     "ب",  "ـ", "i",        "d",
+          "o",    "t",     "_",  " ",     "\n", "-", "whatsapp", "واتساب",
+          "@",    "zz",    "yy", "a",     "qq", "v", "w",        "1",
+          "é",    "!",     "س",  "idiot", "كلب"};
 }
 
 TEST_F(SplitPatternSetsTest, FindWhatOneSetFinds) {
-  CompileBoth(kSplitPatterns);
+  ASSERT_NO_FATAL_FAILURE(CompileBoth(kSplitPatterns));
   EXPECT_THAT(Hits(*split_, "i will kill you"),
               ::testing::ElementsAre("kill@kill"));
+  EXPECT_THAT(Hits(*split_, "you i.d_i o-t"),
+              ::testing::ElementsAre("spelled@i.d_i o-t"));
   EXPECT_THAT(Hits(*split_, "يا كلب"), ::testing::ElementsAre("kalb@كلب"));
   EXPECT_THAT(Hits(*split_, "كلمني واتساب @abc"),
               ::testing::ElementsAre("handle@واتساب @abc"));
@@ -381,8 +385,9 @@ TEST_F(SplitPatternSetsTest, FindWhatOneSetFinds) {
 // A pattern that may match the empty string may start anywhere: its set
 // runs on every text, and the hits are still the same.
 TEST_F(SplitPatternSetsTest, WithAPatternThatMatchesEmpty) {
-  CompileBoth(std::string(kSplitPatterns) +
-              "  - {id: maybe, category: x, weight: 1, pattern: '(?:jj|)'}\n");
+  ASSERT_NO_FATAL_FAILURE(CompileBoth(
+      std::string(kSplitPatterns) +
+      "  - {id: maybe, category: x, weight: 1, pattern: '(?:jj|)'}\n"));
   EXPECT_THAT(Hits(*split_, "jj kill"),
               ::testing::ElementsAre("maybe@jj", "kill@kill"));
   std::vector<std::string> pieces = SplitPieces();
