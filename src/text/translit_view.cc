@@ -108,7 +108,10 @@ struct ByteBits {
   uint64_t chunk = 0;   // kChunkBytes
   uint64_t letter = 0;  // ASCII letter
   uint64_t digit = 0;
-  uint64_t symbol = 0;         // a chunk byte that is not a letter or digit
+  // A chunk byte that is not a letter, a digit or an apostrophe: an
+  // apostrophe (don't, who're) is a word boundary in every view already,
+  // so a word with only that has no reading of its own.
+  uint64_t symbol = 0;
   uint64_t high = 0;           // non-ASCII
   uint64_t arabizi_digit = 0;  // 2 3 5 6 7 8 9: Arabizi letters
 };
@@ -126,17 +129,19 @@ ByteBits SimdBits(const uint8_t* p) {
     // (x | 0x20) - 'a' < 26 holds for no byte >= 0x80.
     const __m128i letter = internal::AsciiLetterBytes(x);
     const __m128i digit = internal::AsciiDigitBytes(x);
-    // @ $ ! | + '
+    // @ $ ! | +
     const __m128i symbol =
         _mm_or_si128(_mm_or_si128(_mm_or_si128(eq(x, '@'), eq(x, '$')),
                                   _mm_or_si128(eq(x, '!'), eq(x, '|'))),
-                     _mm_or_si128(eq(x, '+'), eq(x, '\'')));
+                     eq(x, '+'));
     const __m128i not_arabizi =
         _mm_or_si128(_mm_or_si128(eq(x, '0'), eq(x, '1')), eq(x, '4'));
     b.letter |= bits(letter, k);
     b.digit |= bits(digit, k);
     b.symbol |= bits(symbol, k);
-    b.chunk |= bits(_mm_or_si128(_mm_or_si128(letter, digit), symbol), k);
+    b.chunk |= bits(_mm_or_si128(_mm_or_si128(letter, digit),
+                                 _mm_or_si128(symbol, eq(x, '\''))),
+                    k);
     b.high |= bits(internal::HighBytes(x), k);
     b.arabizi_digit |= bits(_mm_andnot_si128(not_arabizi, digit), k);
   }
@@ -149,7 +154,7 @@ ByteBits SimdBits(const uint8_t* p) {
     if (kChunkBytes[c]) b.chunk |= bit;
     if (letter) b.letter |= bit;
     if (digit) b.digit |= bit;
-    if (kChunkBytes[c] && !letter && !digit) b.symbol |= bit;
+    if (kChunkBytes[c] && !letter && !digit && c != '\'') b.symbol |= bit;
     if (c >= 0x80) b.high |= bit;
     // 2 3 5 6 7 8 9: the digits Arabizi writes letters with.
     if (digit && c != '0' && c != '1' && c != '4') b.arabizi_digit |= bit;
@@ -417,6 +422,17 @@ std::optional<View> BuildTranslitView(const View& source) {
   bool arabizi = false;
   auto add_chunk = [&](uint32_t begin, uint32_t end) {
     Chunk c{begin, end};
+    // Trailing symbols ("idiot!", "yes'") are punctuation, not leet: cut
+    // before the chunk's bytes are classified, so that a word with no
+    // other symbol needs no reading.
+    while (c.end > c.begin &&
+           !absl::ascii_isalnum(static_cast<unsigned char>(text[c.end - 1])) &&
+           text[c.end - 1] != '$') {
+      --c.end;
+    }
+    if (c.end == c.begin) return;
+    begin = c.begin;
+    end = c.end;
     if (begin / 64 == (end - 1) / 64) {
       const ByteBits& block = bits[begin / 64];
       const uint64_t in = (~uint64_t{0} << (begin % 64)) &
@@ -429,13 +445,6 @@ std::optional<View> BuildTranslitView(const View& source) {
       c.has_digit = AnyIn(bits, &ByteBits::digit, begin, end);
       c.has_symbol = AnyIn(bits, &ByteBits::symbol, begin, end);
     }
-    // Trailing symbols ("idiot!", "yes'") are punctuation, not leet.
-    while (c.end > c.begin &&
-           !absl::ascii_isalnum(static_cast<unsigned char>(text[c.end - 1])) &&
-           text[c.end - 1] != '$') {
-      --c.end;
-    }
-    if (c.end == c.begin) return;
     if (c.has_digit &&
         IsNumberWithSuffix(text.substr(c.begin, c.end - c.begin))) {
       return;  // 45s, 3d, 5g, 10th: numbers, neither leet nor Arabizi

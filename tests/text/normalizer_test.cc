@@ -177,6 +177,27 @@ TEST_F(NormalizerTest, TranslitReadsLeetAndArabizi) {
             absl::string_view::npos);
 }
 
+TEST_F(NormalizerTest, TranslitNeedsNoReadingForPunctuationOrApostrophes) {
+  // An apostrophe is a word boundary in every view, and a trailing ! or '
+  // is punctuation: words with nothing else have no reading of their own,
+  // so the view is the skeleton's, not a copy of it.
+  for (const char* text : {"don't you dare", "who're they? he'll see",
+                           "idiot! yes' no!", "it's 'quoted' here"}) {
+    NormalizedText t = Normalize(text);
+    EXPECT_NE(t.view(ViewId::kTranslit).id(), ViewId::kTranslit) << text;
+  }
+  // Other symbols inside a word are leet, and so is an apostrophe in a
+  // word that has a leet reading anyway.
+  EXPECT_EQ(Normalize("sh!t").view(ViewId::kTranslit).text(), "shit");
+  EXPECT_EQ(Normalize("don't b1tch").view(ViewId::kTranslit).text(),
+            "don't b\x1c" "tch");
+  EXPECT_EQ(Normalize("b1tch'es").view(ViewId::kTranslit).text(),
+            "b\x1c" "tch es");
+  // Arabizi still reads every Latin word, apostrophes and all.
+  EXPECT_EQ(Normalize("3'abi").view(ViewId::kTranslit).id(),
+            ViewId::kTranslit);
+}
+
 TEST_F(NormalizerTest, TranslitTellsArabiziMarkerWordsExactly) {
   // A marker word alone makes an ASCII comment Arabizi, wherever it stands
   // (the lookup reads up to 8 bytes past a word's start when the text has
