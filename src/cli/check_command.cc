@@ -21,17 +21,19 @@ namespace {
 class Evaluator {
  public:
   virtual ~Evaluator() = default;
-  virtual absl::StatusOr<hakam::v1::Decision> Evaluate(
-      const hakam::v1::Comment& comment) = 0;
+  // Writes the decision on `comment` to `*decision` (which a JSON Lines
+  // run reuses from line to line).
+  virtual absl::Status Evaluate(const hakam::v1::Comment& comment,
+                                hakam::v1::Decision* decision) = 0;
 };
 
 class LocalEvaluator : public Evaluator {
  public:
   explicit LocalEvaluator(std::unique_ptr<Engine> engine)
       : engine_(std::move(engine)) {}
-  absl::StatusOr<hakam::v1::Decision> Evaluate(
-      const hakam::v1::Comment& comment) override {
-    return engine_->Evaluate(comment);
+  absl::Status Evaluate(const hakam::v1::Comment& comment,
+                        hakam::v1::Decision* decision) override {
+    return engine_->Evaluate(comment, decision);
   }
 
  private:
@@ -44,8 +46,8 @@ class RemoteEvaluator : public Evaluator {
       : stub_(hakam::v1::Moderation::NewStub(
             grpc::CreateChannel(target, grpc::InsecureChannelCredentials()))),
         deadline_seconds_(deadline_seconds) {}
-  absl::StatusOr<hakam::v1::Decision> Evaluate(
-      const hakam::v1::Comment& comment) override {
+  absl::Status Evaluate(const hakam::v1::Comment& comment,
+                        hakam::v1::Decision* decision) override {
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() +
                          std::chrono::seconds(deadline_seconds_));
@@ -57,7 +59,8 @@ class RemoteEvaluator : public Evaluator {
       return absl::Status(static_cast<absl::StatusCode>(s.error_code()),
                           s.error_message());
     }
-    return std::move(*response.mutable_decision());
+    decision->Swap(response.mutable_decision());
+    return absl::OkStatus();
   }
 
  private:
@@ -96,12 +99,12 @@ int RunCheck(const CheckOptions& options, const std::vector<std::string>& args,
     comment.set_text(args[0]);
     comment.set_site(options.site);
     comment.set_section(options.section);
-    absl::StatusOr<hakam::v1::Decision> d = evaluator->Evaluate(comment);
-    if (!d.ok()) {
-      out << ErrorJson(d.status(), 0) << "\n";
+    hakam::v1::Decision d;
+    if (absl::Status s = evaluator->Evaluate(comment, &d); !s.ok()) {
+      out << ErrorJson(s, 0) << "\n";
       return 1;
     }
-    out << DecisionToJson(*d) << "\n";
+    out << DecisionToJson(d) << "\n";
     return 0;
   }
 
@@ -110,18 +113,18 @@ int RunCheck(const CheckOptions& options, const std::vector<std::string>& args,
   int line_number = 0;
   int failures = 0;
   std::string line;
+  hakam::v1::Decision d;
   while (std::getline(in, line)) {
     ++line_number;
     if (absl::StripAsciiWhitespace(line).empty()) continue;
     absl::StatusOr<hakam::v1::Comment> comment = ParseCommentJson(line);
-    absl::StatusOr<hakam::v1::Decision> d =
-        comment.ok() ? evaluator->Evaluate(*comment)
-                     : absl::StatusOr<hakam::v1::Decision>(comment.status());
-    if (d.ok()) {
-      out << DecisionToJson(*d) << "\n";
+    const absl::Status s =
+        comment.ok() ? evaluator->Evaluate(*comment, &d) : comment.status();
+    if (s.ok()) {
+      out << DecisionToJson(d) << "\n";
     } else {
       ++failures;
-      out << ErrorJson(d.status(), line_number) << "\n";
+      out << ErrorJson(s, line_number) << "\n";
     }
   }
   out.flush();

@@ -102,35 +102,42 @@ ReloadHistory Engine::reload_history() const {
   return history;
 }
 
-absl::StatusOr<hakam::v1::Decision> Engine::Run(Evaluation& e) const {
+absl::Status Engine::Run(Evaluation& e, hakam::v1::Decision& d) const {
   const absl::Time start = absl::Now();
+  d.Clear();
   const std::shared_ptr<const Snapshot> snap = snapshot();
   if (absl::Status s = snap->pipeline->Run(e); !s.ok()) return s;
 
-  hakam::v1::Decision d;
   const absl::Time end = absl::Now();
-  d.set_decision_id(NewDecisionId(end));
+  NewDecisionId(end, d.mutable_decision_id());
   FillDecision(e, *snap->ruleset, d);
   *d.mutable_processing_time() = TimeUtil::NanosecondsToDuration(
       absl::ToInt64Nanoseconds(end - start));
   *d.mutable_decided_at() =
       TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(end));
-  return d;
+  return absl::OkStatus();
 }
 
 absl::StatusOr<hakam::v1::Decision> Engine::Evaluate(
     const hakam::v1::Comment& comment) const {
+  hakam::v1::Decision d;
+  if (absl::Status s = Evaluate(comment, &d); !s.ok()) return s;
+  return d;
+}
+
+absl::Status Engine::Evaluate(const hakam::v1::Comment& comment,
+                              hakam::v1::Decision* decision) const {
   Evaluation e(comment);
-  return Run(e);
+  return Run(e, *decision);
 }
 
 absl::StatusOr<Engine::Explanation> Engine::Explain(
     const hakam::v1::Comment& comment) const {
   Evaluation e(comment);
   e.extra_views = kAllViews;
-  absl::StatusOr<hakam::v1::Decision> d = Run(e);
-  if (!d.ok()) return d.status();
-  return Explanation{*std::move(d), std::move(e.normalized)};
+  hakam::v1::Decision d;
+  if (absl::Status s = Run(e, d); !s.ok()) return s;
+  return Explanation{std::move(d), std::move(e.normalized)};
 }
 
 }  // namespace hakam

@@ -91,6 +91,12 @@ class Engine {
   // field and byte offset), INTERNAL for an operational failure.
   absl::StatusOr<hakam::v1::Decision> Evaluate(
       const hakam::v1::Comment& comment) const;
+  // The same, written to `*decision` (not null), which is cleared first and
+  // left cleared on failure. A caller evaluating many comments can pass the
+  // same Decision each time: cleared, it keeps most of its storage, which
+  // spares about ten allocations a comment.
+  absl::Status Evaluate(const hakam::v1::Comment& comment,
+                        hakam::v1::Decision* decision) const;
 
   // A decision together with the views and signals it was made on, for
   // `hakam explain`. `text` refers to the comment's text.
@@ -138,7 +144,8 @@ class Engine {
   // Matches the rules' own examples once, so a new snapshot does not pay
   // its cold start on live comments.
   void WarmUp(const RuleSet& rules) const;
-  absl::StatusOr<hakam::v1::Decision> Run(Evaluation& e) const;
+  // Runs the pipeline on `e` and fills `d` (cleared first).
+  absl::Status Run(Evaluation& e, hakam::v1::Decision& d) const;
 
   const std::unique_ptr<const RuleSource> source_;
   const EngineOptions options_;

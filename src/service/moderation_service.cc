@@ -29,14 +29,14 @@ grpc::ServerUnaryReactor* ModerationService::Moderate(
                         "comment: required field is missing"));
     return reactor;
   }
-  absl::StatusOr<hakam::v1::Decision> decision =
-      engine_.Evaluate(request->comment());
-  if (!decision.ok()) {
-    finish(ToGrpcStatus(decision.status()));
+  hakam::v1::Decision* decision = response->mutable_decision();
+  if (absl::Status s = engine_.Evaluate(request->comment(), decision);
+      !s.ok()) {
+    response->clear_decision();
+    finish(ToGrpcStatus(s));
     return reactor;
   }
   AuditRecord record = MakeAuditRecord(request->comment(), *decision);
-  *response->mutable_decision() = *std::move(decision);
   // The reply waits for the audit store: an unaudited decision is never
   // returned. The reactor stays valid until Finish is called.
   audit_.Append(std::move(record),

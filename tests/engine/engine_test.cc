@@ -93,6 +93,40 @@ TEST(EngineTest, InvalidUtf8IsInvalidArgumentWithOffset) {
               HasSubstr("comment.text: invalid UTF-8 at byte offset 3"));
 }
 
+TEST(EngineTest, AReusedDecisionHoldsOnlyTheLatestComment) {
+  auto engine = testing::TestEngine();
+  ASSERT_NE(engine, nullptr);
+  // One Decision through a rejected comment with reasons in two
+  // categories, an allowed one, and an invalid one: each time it must equal
+  // a fresh evaluation (but for the id and the times), with nothing left
+  // over from the one before.
+  const std::vector<std::string> texts = {
+      "idiot, see http://spam.example", "Iraq's parliament met on Sunday",
+      "idiot idiot idiot", "abc\xFF", "رأيك سخيف، اسكت يا كلب!"};
+  hakam::v1::Decision reused;
+  for (const std::string& text : texts) {
+    const absl::Status s = engine->Evaluate(Comment(text), &reused);
+    absl::StatusOr<hakam::v1::Decision> fresh = engine->Evaluate(Comment(text));
+    ASSERT_EQ(s.code(), fresh.status().code()) << text;
+    if (!s.ok()) {
+      EXPECT_EQ(s.message(), fresh.status().message());
+      EXPECT_EQ(reused.ByteSizeLong(), 0u) << "left cleared on failure";
+      continue;
+    }
+    EXPECT_EQ(reused.decision_id().size(), 32u);
+    EXPECT_NE(reused.decision_id(), fresh->decision_id());
+    for (hakam::v1::Decision* d : {&reused, &*fresh}) {
+      d->clear_decision_id();
+      d->clear_processing_time();
+      d->clear_decided_at();
+    }
+    EXPECT_EQ(reused.SerializeAsString(), fresh->SerializeAsString()) << text;
+    EXPECT_GT(reused.reasons_size() + (reused.action() == hakam::v1::ALLOW),
+              0)
+        << text;
+  }
+}
+
 TEST(EngineTest, BrokenRulesFailToLoadNamingFileAndLine) {
   DiagnosticSink sink;
   auto files = testing::TestRuleFiles();
