@@ -115,6 +115,9 @@ TEST(EngineTest, AReusedDecisionHoldsOnlyTheLatestComment) {
     }
     EXPECT_EQ(reused.decision_id().size(), 32u);
     EXPECT_NE(reused.decision_id(), fresh->decision_id());
+    EXPECT_TRUE(reused.has_processing_time() && reused.has_decided_at() &&
+                reused.has_signals());
+    EXPECT_GT(reused.decided_at().seconds(), 0);
     for (hakam::v1::Decision* d : {&reused, &*fresh}) {
       d->clear_decision_id();
       d->clear_processing_time();
