@@ -22,7 +22,8 @@ class Evaluator {
  public:
   virtual ~Evaluator() = default;
   // Writes the decision on `comment` to `*decision` (which a JSON Lines
-  // run reuses from line to line).
+  // run reuses from line to line); on failure leaves it cleared, as
+  // Engine::Evaluate does.
   virtual absl::Status Evaluate(const hakam::v1::Comment& comment,
                                 hakam::v1::Decision* decision) = 0;
 };
@@ -56,6 +57,7 @@ class RemoteEvaluator : public Evaluator {
     hakam::v1::ModerateResponse response;
     const grpc::Status s = stub_->Moderate(&context, request, &response);
     if (!s.ok()) {
+      decision->Clear();
       return absl::Status(static_cast<absl::StatusCode>(s.error_code()),
                           s.error_message());
     }

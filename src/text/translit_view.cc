@@ -108,10 +108,11 @@ struct ByteBits {
   uint64_t chunk = 0;   // kChunkBytes
   uint64_t letter = 0;  // ASCII letter
   uint64_t digit = 0;
-  // A chunk byte that is not a letter, a digit or an apostrophe: an
-  // apostrophe (don't, who're) is a word boundary in every view already,
-  // so a word with only that has no reading of its own.
-  uint64_t symbol = 0;
+  uint64_t symbol = 0;  // a chunk byte other than a letter, digit or '
+  // An apostrophe (don't, who're) is a word boundary in every view
+  // already: alone it does not make this view needed, though a view built
+  // anyway reads it as a space, like the other leet symbols.
+  uint64_t apostrophe = 0;
   uint64_t high = 0;           // non-ASCII
   uint64_t arabizi_digit = 0;  // 2 3 5 6 7 8 9: Arabizi letters
 };
@@ -139,8 +140,10 @@ ByteBits SimdBits(const uint8_t* p) {
     b.letter |= bits(letter, k);
     b.digit |= bits(digit, k);
     b.symbol |= bits(symbol, k);
+    const __m128i apostrophe = eq(x, '\'');
+    b.apostrophe |= bits(apostrophe, k);
     b.chunk |= bits(_mm_or_si128(_mm_or_si128(letter, digit),
-                                 _mm_or_si128(symbol, eq(x, '\''))),
+                                 _mm_or_si128(symbol, apostrophe)),
                     k);
     b.high |= bits(internal::HighBytes(x), k);
     b.arabizi_digit |= bits(_mm_andnot_si128(not_arabizi, digit), k);
@@ -155,6 +158,7 @@ ByteBits SimdBits(const uint8_t* p) {
     if (letter) b.letter |= bit;
     if (digit) b.digit |= bit;
     if (kChunkBytes[c] && !letter && !digit && c != '\'') b.symbol |= bit;
+    if (c == '\'') b.apostrophe |= bit;
     if (c >= 0x80) b.high |= bit;
     // 2 3 5 6 7 8 9: the digits Arabizi writes letters with.
     if (digit && c != '0' && c != '1' && c != '4') b.arabizi_digit |= bit;
@@ -196,7 +200,8 @@ struct Chunk {
   uint32_t end;
   bool has_letter = false;
   bool has_digit = false;
-  bool has_symbol = false;
+  bool has_symbol = false;  // other than an apostrophe
+  bool has_apostrophe = false;
   bool arabizi_digit_in_word = false;
 };
 
@@ -421,18 +426,16 @@ std::optional<View> BuildTranslitView(const View& source) {
   }
   bool arabizi = false;
   auto add_chunk = [&](uint32_t begin, uint32_t end) {
-    Chunk c{begin, end};
-    // Trailing symbols ("idiot!", "yes'") are punctuation, not leet: cut
-    // before the chunk's bytes are classified, so that a word with no
-    // other symbol needs no reading.
-    while (c.end > c.begin &&
-           !absl::ascii_isalnum(static_cast<unsigned char>(text[c.end - 1])) &&
-           text[c.end - 1] != '$') {
-      --c.end;
+    // Trailing symbols ("idiot!", "yes'", "ok+") are punctuation, not
+    // leet: cut before the chunk's bytes are classified, so that they do
+    // not make the view needed.
+    while (end > begin &&
+           !absl::ascii_isalnum(static_cast<unsigned char>(text[end - 1])) &&
+           text[end - 1] != '$') {
+      --end;
     }
-    if (c.end == c.begin) return;
-    begin = c.begin;
-    end = c.end;
+    if (end == begin) return;
+    Chunk c{begin, end};
     if (begin / 64 == (end - 1) / 64) {
       const ByteBits& block = bits[begin / 64];
       const uint64_t in = (~uint64_t{0} << (begin % 64)) &
@@ -440,10 +443,12 @@ std::optional<View> BuildTranslitView(const View& source) {
       c.has_letter = (block.letter & in) != 0;
       c.has_digit = (block.digit & in) != 0;
       c.has_symbol = (block.symbol & in) != 0;
+      c.has_apostrophe = (block.apostrophe & in) != 0;
     } else {
       c.has_letter = AnyIn(bits, &ByteBits::letter, begin, end);
       c.has_digit = AnyIn(bits, &ByteBits::digit, begin, end);
       c.has_symbol = AnyIn(bits, &ByteBits::symbol, begin, end);
+      c.has_apostrophe = AnyIn(bits, &ByteBits::apostrophe, begin, end);
     }
     if (c.has_digit &&
         IsNumberWithSuffix(text.substr(c.begin, c.end - c.begin))) {
@@ -477,9 +482,15 @@ std::optional<View> BuildTranslitView(const View& source) {
   }
   if (carry) add_chunk(chunk_begin, n);
   const bool any_non_ascii = high != 0;
+  // An apostrophe alone does not make the view needed (see ByteBits); once
+  // it is built, a word with one is read like any other leet word, its
+  // apostrophes as spaces.
   const bool any_leet =
       std::any_of(chunks.begin(), chunks.end(),
                   [](const Chunk& c) { return c.has_digit || c.has_symbol; });
+  auto has_reading = [](const Chunk& c) {
+    return c.has_digit || c.has_symbol || c.has_apostrophe;
+  };
   if (!any_non_ascii && !any_leet && !arabizi) return std::nullopt;
   if (chunks.empty()) {
     // Nothing written in Latin letters: an empty view, so Arabizi spellings
@@ -517,13 +528,13 @@ std::optional<View> BuildTranslitView(const View& source) {
     // of one word cannot each map to their own letters and stay in order.
     if (arabizi) {
       std::string both =
-          c.has_digit || c.has_symbol
+          has_reading(c)
               ? Reading(text, c, /*leet=*/true)
               : std::string(text.substr(c.begin, c.end - c.begin));
       both += ' ';
       both += Reading(text, c, /*leet=*/false);
       b.Append(both, c.begin, c.end);
-    } else if (c.has_digit || c.has_symbol) {
+    } else if (has_reading(c)) {
       b.Append(Reading(text, c, /*leet=*/true), c.begin, c.end);
     } else {
       b.Copy(c.begin, c.end);

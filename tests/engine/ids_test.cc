@@ -30,6 +30,17 @@ TEST(NewDecisionIdTest, IsThirtyTwoHexDigitsLedByTheMilliseconds) {
   EXPECT_EQ(millis, 0x18C2F4A5B6DULL);
 }
 
+TEST(NewDecisionIdTest, WritesOverWhatTheStringHeld) {
+  const absl::Time now = absl::FromUnixMillis(0x18C2F4A5B6DLL);
+  for (std::string id : {std::string(), std::string(100, 'x'),
+                         std::string("0123456789abcdef0123456789abcdef")}) {
+    NewDecisionId(now, &id);
+    ASSERT_EQ(id.size(), 32u);
+    EXPECT_TRUE(IsLowerHex(id)) << id;
+    EXPECT_EQ(id.substr(0, 12), "018c2f4a5b6d");
+  }
+}
+
 TEST(NewDecisionIdTest, SortsByTime) {
   const absl::Time t = absl::FromUnixMillis(1764400000000);
   for (int i = 0; i < 100; ++i) {

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "text/utf8.h"
 
 namespace hakam {
@@ -178,24 +181,41 @@ TEST_F(NormalizerTest, TranslitReadsLeetAndArabizi) {
 }
 
 TEST_F(NormalizerTest, TranslitNeedsNoReadingForPunctuationOrApostrophes) {
-  // An apostrophe is a word boundary in every view, and a trailing ! or '
-  // is punctuation: words with nothing else have no reading of their own,
-  // so the view is the skeleton's, not a copy of it.
-  for (const char* text : {"don't you dare", "who're they? he'll see",
-                           "idiot! yes' no!", "it's 'quoted' here"}) {
+  // An apostrophe is a word boundary in every view, and trailing symbols
+  // are punctuation: words with nothing else do not make the view needed,
+  // so it is the skeleton's, not a copy of it.
+  for (const char* text :
+       {"don't you dare", "who're they? he'll see", "idiot! yes' no!",
+        "it's 'quoted' here", "idiot| idiot+ idiot@ ok"}) {
     NormalizedText t = Normalize(text);
     EXPECT_NE(t.view(ViewId::kTranslit).id(), ViewId::kTranslit) << text;
   }
-  // Other symbols inside a word are leet, and so is an apostrophe in a
-  // word that has a leet reading anyway.
+  // Other symbols inside a word are leet; once the view is built, an
+  // apostrophe is read as a space there too, and the words are the same
+  // tokens as in skeleton.
   EXPECT_EQ(Normalize("sh!t").view(ViewId::kTranslit).text(), "shit");
   EXPECT_EQ(Normalize("don't b1tch").view(ViewId::kTranslit).text(),
-            "don't b\x1c" "tch");
-  EXPECT_EQ(Normalize("b1tch'es").view(ViewId::kTranslit).text(),
-            "b\x1c" "tch es");
-  // Arabizi still reads every Latin word, apostrophes and all.
+            "don t b\x1c" "tch");
+  EXPECT_EQ(Normalize("'quoted' b1tch").view(ViewId::kTranslit).text(),
+            " quoted' b\x1c" "tch");
+  auto words = [](const View& v) {
+    std::vector<std::string> out;
+    for (const Token& t : v.tokens()) {
+      out.emplace_back(v.text().substr(t.begin, t.end - t.begin));
+    }
+    return out;
+  };
+  NormalizedText quoted = Normalize("it's 'quoted' don't sh1t");
+  std::vector<std::string> skeleton = words(quoted.view(ViewId::kSkeleton));
+  skeleton.back() = "sh\x1c" "t";
+  EXPECT_EQ(words(quoted.view(ViewId::kTranslit)), skeleton);
+  // Arabizi reads every Latin word, apostrophes and all.
   EXPECT_EQ(Normalize("3'abi").view(ViewId::kTranslit).id(),
             ViewId::kTranslit);
+  NormalizedText arabizi = Normalize("enta don't");
+  EXPECT_NE(arabizi.view(ViewId::kTranslit).text().find("don t "),
+            absl::string_view::npos)
+      << arabizi.view(ViewId::kTranslit).text();
 }
 
 TEST_F(NormalizerTest, TranslitTellsArabiziMarkerWordsExactly) {
