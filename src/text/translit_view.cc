@@ -111,7 +111,7 @@ struct ByteBits {
   uint64_t symbol = 0;  // a chunk byte other than a letter, digit or '
   // An apostrophe (don't, who're) is a word boundary in every view
   // already: alone it does not make this view needed, though a view built
-  // anyway reads it as a space, like the other leet symbols.
+  // anyway reads it as a space inside a word (see Reading).
   uint64_t apostrophe = 0;
   uint64_t high = 0;           // non-ASCII
   uint64_t arabizi_digit = 0;  // 2 3 5 6 7 8 9: Arabizi letters

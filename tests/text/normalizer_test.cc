@@ -196,6 +196,10 @@ TEST_F(NormalizerTest, TranslitNeedsNoReadingForPunctuationOrApostrophes) {
   EXPECT_EQ(Normalize("sh!t").view(ViewId::kTranslit).text(), "shit");
   EXPECT_EQ(Normalize("don't b1tch").view(ViewId::kTranslit).text(),
             "don t b\x1c" "tch");
+  // A word across the 64-byte blocks the view's scan works in.
+  const std::string long_text = std::string(61, 'x') + " don't b1tch";
+  EXPECT_EQ(Normalize(long_text).view(ViewId::kTranslit).text(),
+            std::string(61, 'x') + " don t b\x1c" "tch");
   EXPECT_EQ(Normalize("'quoted' b1tch").view(ViewId::kTranslit).text(),
             " quoted' b\x1c" "tch");
   auto words = [](const View& v) {
