@@ -562,6 +562,16 @@ void WordIndex::FindCandidates(absl::string_view text,
         token.size() < shortest_clitic_key_ + kShortestAffixBytes) {
       continue;
     }
+    // Every affix letter is in U+0600-U+067F, whose lead byte is 0xD8 or
+    // 0xD9: a token that neither starts with one nor has one as its last
+    // letter (an English word) has nothing to strip.
+    auto arabic_lead = [](char b) {
+      return (static_cast<uint8_t>(b) & 0xFE) == 0xD8;
+    };
+    if (!arabic_lead(token.front()) &&
+        !(token.size() >= 2 && arabic_lead(token[token.size() - 2]))) {
+      continue;
+    }
     const int prefixes = PrefixLengths(token, prefix_lengths.data());
     const int suffixes = SuffixLengths(token, suffix_lengths.data());
     for (int p = 0; p < prefixes; ++p) {

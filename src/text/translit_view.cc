@@ -167,6 +167,31 @@ ByteBits SimdBits(const uint8_t* p) {
   return b;
 }
 
+// Whether `s` holds an ASCII letter; `*high` whether it holds a byte >=
+// 0x80. The view's first question: an Arabic comment has no ASCII letter,
+// and one pass over 16 bytes at a time answers it for a fifth of what
+// ComputeBits' seven classes cost.
+bool HasAsciiLetter(const uint8_t* s, uint32_t n, bool* high) {
+  uint32_t i = 0;
+  bool letter = false, any_high = false;
+#if defined(__SSE2__)
+  __m128i letters = _mm_setzero_si128(), highs = _mm_setzero_si128();
+  for (; i + 16 <= n; i += 16) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i));
+    letters = _mm_or_si128(letters, internal::AsciiLetterBytes(x));
+    highs = _mm_or_si128(highs, internal::HighBytes(x));
+  }
+  letter = _mm_movemask_epi8(letters) != 0;
+  any_high = _mm_movemask_epi8(highs) != 0;
+#endif
+  for (; i < n; ++i) {
+    letter |= static_cast<uint8_t>((s[i] | 0x20) - 'a') < 26;
+    any_high |= s[i] >= 0x80;
+  }
+  *high = any_high;
+  return letter;
+}
+
 BitBlocks ComputeBits(const uint8_t* s, uint32_t n) {
   BitBlocks blocks((n + 63) / 64);
   uint32_t base = 0;
@@ -403,17 +428,13 @@ std::optional<View> BuildTranslitView(const View& source) {
   const absl::string_view text = source.text();
   const uint32_t n = static_cast<uint32_t>(text.size());
   const auto* s = reinterpret_cast<const uint8_t*>(text.data());
-  const BitBlocks bits = ComputeBits(s, n);
-  uint64_t ascii_letter = 0, high = 0;
-  for (const ByteBits& b : bits) {
-    ascii_letter |= b.letter;
-    high |= b.high;
-  }
   // Every kept chunk has an ASCII letter; most Arabic comments have none.
-  if (!ascii_letter) {
-    if (!high) return std::nullopt;
+  bool any_non_ascii;
+  if (!HasAsciiLetter(s, n, &any_non_ascii)) {
+    if (!any_non_ascii) return std::nullopt;
     return View::FromMap(ViewId::kTranslit, "", {}, source.original_size());
   }
+  const BitBlocks bits = ComputeBits(s, n);
   std::vector<Chunk> chunks;
   {
     size_t starts = 0;
@@ -481,7 +502,6 @@ std::optional<View> BuildTranslitView(const View& source) {
     }
   }
   if (carry) add_chunk(chunk_begin, n);
-  const bool any_non_ascii = high != 0;
   // An apostrophe alone does not make the view needed (see ByteBits); once
   // it is built, a word with one is read like any other leet word, its
   // apostrophes as spaces.

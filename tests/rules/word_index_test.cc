@@ -262,6 +262,18 @@ TEST_F(WordIndexTest, ShortestCliticWordIsFoundBehindEveryAffix) {
   }
 }
 
+// FindCandidates tries affixes only on tokens that start, or end, with a
+// letter of U+0600-U+067F (the affixes' block): a word of Persian letters
+// (U+0686 چ, U+06AF گ, outside it) still has its prefix stripped when it
+// ends with one and its suffix when it starts with one.
+TEST_F(WordIndexTest, AffixesAreStrippedFromWordsEndingOutsideTheirBlock) {
+  const std::vector<Word> words = {{"چلب", true}, {"سگ", true}};
+  for (const char* comment :
+       {"چلبه", "چلبهم", "والسگ", "بسگ", "وچلب", "يا چلبك", "سگها"}) {
+    EXPECT_GT(CheckSuperset(words, comment), 0) << comment;
+  }
+}
+
 // Random words and comments over a small alphabet rich in the letters the
 // keys fold (clitic letters, Arabizi classes, vowels, leet digits, masks).
 TEST_F(WordIndexTest, RandomTextNeverHidesAMatch) {

@@ -180,6 +180,32 @@ TEST_F(NormalizerTest, TranslitReadsLeetAndArabizi) {
             absl::string_view::npos);
 }
 
+TEST_F(NormalizerTest, TranslitIsEmptyWithoutALatinLetter) {
+  // Arabic script, digits, punctuation and emoji, but no Latin letter: an
+  // empty view, so no Arabizi spelling meets the Arabic words.
+  NormalizedText arabic = Normalize("قتل 25 شخصا في بغداد 😡 ... عام 2003!");
+  EXPECT_EQ(arabic.view(ViewId::kTranslit).id(), ViewId::kTranslit);
+  EXPECT_EQ(arabic.view(ViewId::kTranslit).text(), "");
+  // ASCII without a letter: nothing to read or to leave out.
+  EXPECT_NE(Normalize("2003 ... 25!!").view(ViewId::kTranslit).id(),
+            ViewId::kTranslit);
+  // One Latin word at every position of an Arabic text, in the part read 16
+  // bytes at a time and in the bytes after it, is kept (and read).
+  const std::string arabic_words = "في بغداد اليوم والله ";  // 38 bytes
+  for (size_t at = 0; at <= arabic_words.size(); ++at) {
+    if (at < arabic_words.size() &&
+        (static_cast<unsigned char>(arabic_words[at]) & 0xC0) == 0x80) {
+      continue;  // inside a letter
+    }
+    const std::string text = absl::StrCat(arabic_words.substr(0, at), " k4lb ",
+                                          arabic_words.substr(at));
+    NormalizedText normalized = Normalize(text);
+    const View& t = normalized.view(ViewId::kTranslit);
+    EXPECT_NE(t.text().find("kalb"), absl::string_view::npos)
+        << at << ": " << t.text();
+  }
+}
+
 TEST_F(NormalizerTest, TranslitNeedsNoReadingForPunctuationOrApostrophes) {
   // An apostrophe is a word boundary in every view, and trailing symbols
   // are punctuation: words with nothing else do not make the view needed,
