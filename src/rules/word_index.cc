@@ -27,6 +27,19 @@ constexpr UChar32 kWaw = 0x0648, kFa = 0x0641, kBa = 0x0628, kKaf = 0x0643,
 // SuffixLengths return no other non-zero length below it.
 constexpr size_t kShortestAffixBytes = 2;
 
+// Every affix letter is in U+0600-U+067F, the code points whose UTF-8 lead
+// byte is 0xD8 or 0xD9: FindCandidates relies on it to skip tokens that
+// neither start nor end with such a letter without calling PrefixLengths
+// and SuffixLengths, which then return no non-zero length.
+constexpr bool InAffixBlock(UChar32 c) { return c >= 0x0600 && c <= 0x067F; }
+static_assert(InAffixBlock(kWaw) && InAffixBlock(kFa) && InAffixBlock(kBa) &&
+              InAffixBlock(kKaf) && InAffixBlock(kLam) && InAffixBlock(kAlef) &&
+              InAffixBlock(kHa) && InAffixBlock(kMeem) && InAffixBlock(kNoon) &&
+              InAffixBlock(kYa));
+inline bool IsAffixBlockLead(char byte) {
+  return (static_cast<uint8_t>(byte) & 0xFE) == 0xD8;
+}
+
 // The token's first `n` code points if they are two-byte letters.
 int LeadingArabic(absl::string_view token, UChar32* cps, int n) {
   int count = 0;
@@ -562,14 +575,12 @@ void WordIndex::FindCandidates(absl::string_view text,
         token.size() < shortest_clitic_key_ + kShortestAffixBytes) {
       continue;
     }
-    // Every affix letter is in U+0600-U+067F, whose lead byte is 0xD8 or
-    // 0xD9: a token that neither starts with one nor has one as its last
-    // letter (an English word) has nothing to strip.
-    auto arabic_lead = [](char b) {
-      return (static_cast<uint8_t>(b) & 0xFE) == 0xD8;
-    };
-    if (!arabic_lead(token.front()) &&
-        !(token.size() >= 2 && arabic_lead(token[token.size() - 2]))) {
+    // A token that neither starts nor ends with a letter of the affixes'
+    // block (an English word; see InAffixBlock) has nothing to strip, and
+    // neither has one shorter than a letter.
+    if (token.size() < kShortestAffixBytes ||
+        (!IsAffixBlockLead(token.front()) &&
+         !IsAffixBlockLead(token[token.size() - 2]))) {
       continue;
     }
     const int prefixes = PrefixLengths(token, prefix_lengths.data());

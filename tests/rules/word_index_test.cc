@@ -263,10 +263,10 @@ TEST_F(WordIndexTest, ShortestCliticWordIsFoundBehindEveryAffix) {
 }
 
 // FindCandidates tries affixes only on tokens that start, or end, with a
-// letter of U+0600-U+067F (the affixes' block): a word of Persian letters
-// (U+0686 چ, U+06AF گ, outside it) still has its prefix stripped when it
-// ends with one and its suffix when it starts with one.
-TEST_F(WordIndexTest, AffixesAreStrippedFromWordsEndingOutsideTheirBlock) {
+// letter of U+0600-U+067F (the affixes' block): a word with a Persian
+// letter (U+0686 چ, U+06AF گ, outside it) at one end still has its affix
+// stripped at the other.
+TEST_F(WordIndexTest, AffixesAreStrippedFromWordsWithLettersOutsideTheirBlock) {
   const std::vector<Word> words = {{"چلب", true}, {"سگ", true}};
   for (const char* comment :
        {"چلبه", "چلبهم", "والسگ", "بسگ", "وچلب", "يا چلبك", "سگها"}) {

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "text/utf8.h"
 
 namespace hakam {
@@ -187,8 +188,17 @@ TEST_F(NormalizerTest, TranslitIsEmptyWithoutALatinLetter) {
   EXPECT_EQ(arabic.view(ViewId::kTranslit).id(), ViewId::kTranslit);
   EXPECT_EQ(arabic.view(ViewId::kTranslit).text(), "");
   // ASCII without a letter: nothing to read or to leave out.
-  EXPECT_NE(Normalize("2003 ... 25!!").view(ViewId::kTranslit).id(),
-            ViewId::kTranslit);
+  EXPECT_NE(
+      Normalize("2003 ... 25!! 2004 ... 26??").view(ViewId::kTranslit).id(),
+      ViewId::kTranslit);
+  // One Arabic letter among 16 bytes or more of digits, in the part read
+  // 16 bytes at a time or in the bytes after it: still an empty view.
+  for (const char* text : {"ك 2003 2004 2005 2006", "2003 2004 2005 2006 ك"}) {
+    NormalizedText normalized = Normalize(text);
+    EXPECT_EQ(normalized.view(ViewId::kTranslit).id(), ViewId::kTranslit)
+        << text;
+    EXPECT_EQ(normalized.view(ViewId::kTranslit).text(), "") << text;
+  }
   // One Latin word at every position of an Arabic text, in the part read 16
   // bytes at a time and in the bytes after it, is kept (and read).
   const std::string arabic_words = "في بغداد اليوم والله ";  // 38 bytes
