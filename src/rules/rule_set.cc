@@ -106,7 +106,7 @@ std::vector<std::string> Alternatives(const std::vector<NormalizedText>& words,
   return alternatives;
 }
 
-// Renders words through every view up to skeleton (what WordRegex needs).
+// Renders words through the views WordRegex needs.
 absl::StatusOr<std::vector<NormalizedText>> Render(
     const std::vector<std::string>& words, const Normalizer& normalizer) {
   std::vector<NormalizedText> out;
@@ -115,7 +115,7 @@ absl::StatusOr<std::vector<NormalizedText>> Render(
     absl::Status valid = ValidateUtf8(w, "word");
     if (!valid.ok()) return valid;
     absl::StatusOr<NormalizedText> n =
-        normalizer.Normalize(w, ViewBit(ViewId::kSkeleton));
+        normalizer.Normalize(w, kWordRenderViews);
     if (!n.ok()) return n.status();
     out.push_back(*std::move(n));
   }

@@ -60,8 +60,8 @@ class WordIndex {
  public:
   explicit WordIndex(ViewId view) : view_(view) {}
 
-  // Files the word or phrase `rendered` (normalized up to at least the
-  // skeleton view, as for WordRegex) under `slot`, a caller-chosen number.
+  // Files the word or phrase `rendered` (normalized to kWordRenderViews, as
+  // for WordRegex) under `slot`, a caller-chosen number.
   // `clitics` as for WordRegex. Words of which nothing survives are ignored.
   void Add(const NormalizedText& rendered, bool clitics, int slot);
 

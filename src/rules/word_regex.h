@@ -30,7 +30,13 @@
 
 namespace hakam {
 
-// `rendered` is the word normalized up to at least the skeleton view.
+// The views a word is normalized to for WordRegex and WordIndex::Add: up
+// to skeleton, with `folded` asked for by name (the normalizer otherwise
+// folds it into `arabic` in place).
+inline constexpr ViewMask kWordRenderViews =
+    ViewBit(ViewId::kFolded) | ViewBit(ViewId::kSkeleton);
+
+// `rendered` is the word normalized to at least kWordRenderViews.
 // Returns "" when nothing of the word survives normalization.
 std::string WordRegex(ViewId view, const NormalizedText& rendered,
                       bool clitics);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -116,54 +117,114 @@ uint64_t LeadBits(const uint8_t* p, uint32_t len) {
   return bits;
 }
 
+// The position of the first character of s[0, n) that `table` changes,
+// or -1.
+int64_t FirstFold(const uint8_t* s, uint32_t n, const FoldTable& table) {
+  // U+0600–U+06FF are the only code points folded here; their UTF-8 lead
+  // bytes are 0xD8–0xDB. Visited one set bit at a time: a loop over bytes
+  // branches on every one, and mispredicts at every word. A lead's second
+  // byte never looks like a lead, so every set bit starts a character.
+  for (uint32_t base = 0; base < n; base += 64) {
+    uint64_t leads = LeadBits(s + base, std::min<uint32_t>(64, n - base));
+    while (leads != 0) {
+      const uint32_t start =
+          base + static_cast<uint32_t>(absl::countr_zero(leads));
+      leads &= leads - 1;
+      if (table[((s[start] - 0xD8) << 6) | (s[start + 1] & 0x3F)].fold !=
+          Fold::kKeep) {
+        return start;
+      }
+    }
+  }
+  return -1;
+}
+
+// Folds `parts` in place from `from`, the first character that changes.
+// Output never outgrows input (a replacement is at most as long as the
+// character it replaces), so the text is written over itself: `w` (what
+// is written) never passes `r` (what is read). The maps are those
+// ViewBuilder would compose over the folded view: a kept byte keeps its
+// range, a replacement covers its character's range, and a removed mark
+// widens the code point written before it to cover the mark.
+void FoldFrom(View::Parts& parts, uint32_t from, const FoldTable& table,
+              uint32_t* letters_changed) {
+  char* const t = parts.text.data();
+  OriginalRange* const m = parts.map.data();
+  const auto* const s = reinterpret_cast<const uint8_t*>(t);
+  const auto n = static_cast<uint32_t>(parts.text.size());
+  uint32_t w = from, r = from;
+  // Moves the kept bytes [r, end) down to w.
+  auto keep_until = [&](uint32_t end) {
+    const uint32_t kept = end - r;
+    if (w != r && kept > 0) {
+      std::memmove(t + w, t + r, kept);
+      std::memmove(m + w, m + r, kept * sizeof(OriginalRange));
+    }
+    w += kept;
+    r = end;
+  };
+  for (uint32_t base = from - from % 64; base < n; base += 64) {
+    uint64_t leads = LeadBits(s + base, std::min<uint32_t>(64, n - base));
+    while (leads != 0) {
+      const uint32_t start =
+          base + static_cast<uint32_t>(absl::countr_zero(leads));
+      leads &= leads - 1;
+      // Bytes before r may have been written over; the characters there
+      // are done.
+      if (start < r) continue;
+      const TableEntry& e =
+          table[((s[start] - 0xD8) << 6) | (s[start + 1] & 0x3F)];
+      if (e.fold == Fold::kKeep) continue;
+      keep_until(start);
+      const OriginalRange range{m[start].begin, m[start + 1].end};
+      r = start + 2;
+      if (e.fold == Fold::kReplace) {
+        for (uint32_t k = 0; k < e.len; ++k, ++w) {
+          t[w] = e.out[k];
+          m[w] = range;
+        }
+        *letters_changed += e.letter_changed;
+      } else if (w > 0) {
+        uint32_t k = w;
+        do {
+          --k;
+          if (m[k].end < range.end) m[k].end = range.end;
+        } while (k > 0 && (s[k] & 0xC0) == 0x80);
+      }
+    }
+  }
+  keep_until(n);
+  parts.text.resize(w);
+  parts.map.ResizeUninitialized(w);
+}
+
 }  // namespace
 
 std::optional<View> BuildArabicView(const View& folded,
                                     const ArabicFoldingOptions& options,
                                     uint32_t* letters_changed) {
   const absl::string_view text = folded.text();
-  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
-  const uint32_t n = static_cast<uint32_t>(text.size());
-  // U+0600–U+06FF are the only code points folded here; their UTF-8 lead
-  // bytes are 0xD8–0xDB.
-  uint32_t base = 0;
-  uint64_t leads = 0;
-  for (; base < n; base += 64) {
-    leads = LeadBits(s + base, std::min<uint32_t>(64, n - base));
-    if (leads != 0) break;
+  if (FirstFold(reinterpret_cast<const uint8_t*>(text.data()),
+                static_cast<uint32_t>(text.size()), TableFor(options)) < 0) {
+    return std::nullopt;
   }
-  if (base >= n) return std::nullopt;
+  View arabic = folded;
+  FoldArabicInPlace(options, &arabic, letters_changed);
+  return arabic;
+}
 
+bool FoldArabicInPlace(const ArabicFoldingOptions& options, View* view,
+                       uint32_t* letters_changed) {
   const FoldTable& table = TableFor(options);
-  ViewBuilder b(ViewId::kArabic, folded);
-  uint32_t copy_from = 0;  // start of the pending unchanged run
-  // The lead bytes, 64 at a time, visited one set bit at a time: a loop
-  // over bytes branches on every one, and mispredicts at every word.
-  // A lead's second byte never looks like a lead, so every set bit starts
-  // a character.
-  for (; base < n; base += 64) {
-    if (leads == 0) {
-      leads = LeadBits(s + base, std::min<uint32_t>(64, n - base));
-    }
-    while (leads != 0) {
-      const uint32_t start =
-          base + static_cast<uint32_t>(absl::countr_zero(leads));
-      leads &= leads - 1;
-      const TableEntry& e =
-          table[((s[start] - 0xD8) << 6) | (s[start + 1] & 0x3F)];
-      if (e.fold == Fold::kKeep) continue;
-      b.Copy(copy_from, start);
-      copy_from = start + 2;
-      if (e.fold == Fold::kReplace) {
-        b.Append(absl::string_view(e.out, e.len), start, start + 2);
-        *letters_changed += e.letter_changed;
-      } else {
-        b.Absorb(start, start + 2);
-      }
-    }
-  }
-  b.Copy(copy_from, n);
-  return std::move(b).Finish();
+  const absl::string_view text = view->text();
+  const int64_t first = FirstFold(reinterpret_cast<const uint8_t*>(text.data()),
+                                  static_cast<uint32_t>(text.size()), table);
+  if (first < 0) return false;
+  View::Parts parts = std::move(*view).TakeParts();
+  FoldFrom(parts, static_cast<uint32_t>(first), table, letters_changed);
+  *view = View::FromMap(ViewId::kArabic, std::move(parts.text),
+                        std::move(parts.map), parts.original_size);
+  return true;
 }
 
 }  // namespace hakam

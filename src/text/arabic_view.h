@@ -23,11 +23,18 @@ struct ArabicFoldingOptions {
   bool fold_hamza_carriers = true;
 };
 
-// Returns std::nullopt when the view would equal `folded` (no Arabic-block
-// character in it), so callers can share the folded view. Adds the number
-// of letters it replaced (not removed marks) to `*letters_changed`.
+// Returns std::nullopt when the view would equal `folded` (none of its
+// characters is folded), so callers can share the folded view. Adds the
+// number of letters it replaced (not removed marks) to `*letters_changed`.
 std::optional<View> BuildArabicView(const View& folded,
                                     const ArabicFoldingOptions& options,
                                     uint32_t* letters_changed);
+
+// The same, for a caller that does not keep `folded`: folds `*view` (the
+// folded view) in place into the arabic view, whose id() is then kArabic,
+// sparing a copy of its text and offset map. Returns false, and leaves
+// `*view` as it was, when none of its characters is folded.
+bool FoldArabicInPlace(const ArabicFoldingOptions& options, View* view,
+                       uint32_t* letters_changed);
 
 }  // namespace hakam

@@ -453,15 +453,28 @@ absl::StatusOr<NormalizedText> Normalizer::Normalize(absl::string_view original,
   std::vector<OriginalRange> rlo_runs;
   absl::StatusOr<View> folded = BuildFolded(original, &t.signals_, &rlo_runs);
   if (!folded.ok()) return folded.status();
-  put(ViewId::kFolded, *std::move(folded), ViewId::kRaw);
   if (!want({ViewId::kArabic, ViewId::kSkeleton, ViewId::kCompact,
              ViewId::kTranslit})) {
+    put(ViewId::kFolded, *std::move(folded), ViewId::kRaw);
     return t;
   }
-  put(ViewId::kArabic,
-      BuildArabicView(t.view(ViewId::kFolded), options_.arabic,
-                      &t.signals_.letters_changed),
-      ViewId::kFolded);
+  if (want({ViewId::kFolded})) {
+    put(ViewId::kFolded, *std::move(folded), ViewId::kRaw);
+    put(ViewId::kArabic,
+        BuildArabicView(t.view(ViewId::kFolded), options_.arabic,
+                        &t.signals_.letters_changed),
+        ViewId::kFolded);
+  } else {
+    // Nobody reads `folded` itself (no rule does, by default): the arabic
+    // view is folded in place from it, sparing a copy of its text and map.
+    if (FoldArabicInPlace(options_.arabic, &*folded,
+                          &t.signals_.letters_changed)) {
+      put(ViewId::kArabic, *std::move(folded), ViewId::kArabic);
+    } else {
+      put(ViewId::kFolded, *std::move(folded), ViewId::kRaw);
+      put(ViewId::kArabic, std::nullopt, ViewId::kFolded);
+    }
+  }
   if (!want({ViewId::kSkeleton, ViewId::kCompact, ViewId::kTranslit})) {
     return t;
   }

@@ -8,14 +8,18 @@
 //
 // Views are derived in a fixed order: raw → folded → arabic → skeleton →
 // {compact, translit}. Asking for a view also builds the views it derives
-// from. A view that would not differ from the one it derives from is not
-// built: view(id) then returns that one (its id() tells which).
+// from, but `folded`: unless asked for, it is folded into `arabic` in place
+// and has_view(kFolded) is false (where `arabic` would not differ from it,
+// it is kept, as below). A view that would not differ from the one it
+// derives from is not built: view(id) then returns that one (its id()
+// tells which).
 //
 // Thread safety: Normalizer is immutable after Create() and may be shared by
 // any number of threads. NormalizedText is thread-compatible.
 #pragma once
 
 #include <array>
+#include <cassert>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -35,9 +39,10 @@ class NormalizedText {
  public:
   absl::string_view original() const { return original_; }
   bool has_view(ViewId id) const { return slot_[static_cast<int>(id)] >= 0; }
-  // Precondition: has_view(id). The returned view's id() is `id`, or the id
-  // of an earlier view it is identical to.
+  // Precondition: has_view(id) (checked in debug builds). The returned
+  // view's id() is `id`, or the id of an earlier view it is identical to.
   const View& view(ViewId id) const {
+    assert(has_view(id) && "NormalizedText::view: view not built");
     return *views_[slot_[static_cast<int>(id)]];
   }
   const TextSignals& signals() const { return signals_; }

@@ -6,7 +6,9 @@
 //   - maps are monotone (begin never decreases along the view);
 //   - output growth is bounded (at most 8 bytes of view per original byte,
 //     plus a constant);
-//   - every token lies inside the view and consists of word bytes.
+//   - every token lies inside the view and consists of word bytes;
+//   - normalized without `folded` (as the pipeline does: `arabic` is then
+//     folded in place), every later view has the same text and maps.
 // A violation aborts, so libFuzzer records the input as a crasher.
 #include <cstdint>
 #include <cstdio>
@@ -57,5 +59,26 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       }
     }
   }
+  // The views rules read by default, without `folded`.
+  constexpr hakam::ViewMask kRuleViews =
+      hakam::kAllViews & ~hakam::ViewBit(hakam::ViewId::kRaw) &
+      ~hakam::ViewBit(hakam::ViewId::kFolded);
+  absl::StatusOr<hakam::NormalizedText> in_place =
+      normalizer->Normalize(text, kRuleViews);
+  Check(in_place.ok(), "Normalize failed on valid UTF-8 (rules' views)");
+  for (int v = static_cast<int>(hakam::ViewId::kArabic);
+       v < hakam::kViewCount; ++v) {
+    const hakam::View& a = t->view(static_cast<hakam::ViewId>(v));
+    const hakam::View& b = in_place->view(static_cast<hakam::ViewId>(v));
+    Check(a.text() == b.text(), "view differs without folded");
+    for (uint32_t i = 0; i < a.text().size(); ++i) {
+      const hakam::OriginalRange ra = a.MapToOriginal(i, i + 1);
+      const hakam::OriginalRange rb = b.MapToOriginal(i, i + 1);
+      Check(ra.begin == rb.begin && ra.end == rb.end,
+            "map differs without folded");
+    }
+  }
+  Check(in_place->signals().letters_changed == t->signals().letters_changed,
+        "letters_changed differs without folded");
   return 0;
 }

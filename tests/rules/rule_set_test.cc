@@ -156,7 +156,7 @@ TEST_F(RuleSetTest, WordHitsAreWhatACapturingScanOfTheWholeTextFinds) {
     // As RuleSet builds it (Alternatives()), with a capture group.
     std::vector<std::string> alternatives;
     for (const std::string& w : words) {
-      auto rendered = normalizer_->Normalize(w, ViewBit(ViewId::kSkeleton));
+      auto rendered = normalizer_->Normalize(w, kWordRenderViews);
       ASSERT_TRUE(rendered.ok());
       std::string alternative = WordRegex(view_id, *rendered, true);
       if (!alternative.empty()) alternatives.push_back(std::move(alternative));

@@ -56,7 +56,7 @@ class WordIndexTest : public ::testing::Test {
     std::vector<NormalizedText> rendered;
     for (const Word& w : words) {
       rendered.push_back(
-          *normalizer_->Normalize(w.text, ViewBit(ViewId::kSkeleton)));
+          *normalizer_->Normalize(w.text, kWordRenderViews));
     }
     int matches = 0;
     for (int v = 0; v < kViewCount; ++v) {

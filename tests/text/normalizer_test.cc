@@ -123,6 +123,56 @@ TEST_F(NormalizerTest, ArabicSpanIncludesTrailingRemovedMarks) {
   EXPECT_EQ(Original(t, ViewId::kArabic, 0, v.text().size()), text);
 }
 
+// Replacements that shorten the text (a two-byte digit becomes one byte)
+// and removed marks move what follows down; every byte keeps its map.
+TEST_F(NormalizerTest, ArabicViewMapsSurviveShorterFolds) {
+  const std::string text = "ـأَحمد ٣ً٤ ـــكلبٌ x";
+  NormalizedText t = Normalize(text);
+  const View& v = t.view(ViewId::kArabic);
+  ASSERT_EQ(v.text(), "احمد 34 كلب x");
+  // A tatweel before anything is written is dropped; the fatha widens ا.
+  EXPECT_EQ(Original(t, ViewId::kArabic, 0, 2), "أَ");
+  EXPECT_EQ(Original(t, ViewId::kArabic, 9, 10), "٣ً");
+  EXPECT_EQ(Original(t, ViewId::kArabic, 10, 11), "٤");
+  // The tatweels after the space widen the space; the tanween widens ب.
+  EXPECT_EQ(Original(t, ViewId::kArabic, 11, 12), " ـــ");
+  EXPECT_EQ(Original(t, ViewId::kArabic, 16, 18), "بٌ");
+  EXPECT_EQ(Original(t, ViewId::kArabic, 19, 20), "x");
+}
+
+// Where no rule reads `folded`, the arabic view is folded in place from
+// it: the same view, and `folded` is not kept (but for text that folding
+// leaves alone, where the two are one).
+TEST_F(NormalizerTest, ArabicViewIsTheSameWhenFoldedIsNotAskedFor) {
+  const ViewMask without_folded =
+      kAllViews & ~ViewBit(ViewId::kFolded) & ~ViewBit(ViewId::kRaw);
+  for (const char* text :
+       {"ـأَحمد ٣ً٤ ـــكلبٌ x", "كلب", "plain", "", "ـ", "ﻻ إله ﺍﻟﺤﻖ",
+        "أ\u200Bحمد", "\u202Eبلك\u202C x", "مؤمن ١٢ َ", "ّ ّ"}) {
+    NormalizedText all = Normalize(text);
+    absl::StatusOr<NormalizedText> in_place =
+        normalizer_->Normalize(text, without_folded);
+    ASSERT_TRUE(in_place.ok()) << in_place.status();
+    const View& expected = all.view(ViewId::kArabic);
+    const View& got = in_place->view(ViewId::kArabic);
+    EXPECT_EQ(got.text(), expected.text()) << text;
+    for (uint32_t b = 0; b < got.text().size(); ++b) {
+      const OriginalRange e = expected.MapToOriginal(b, b + 1);
+      const OriginalRange g = got.MapToOriginal(b, b + 1);
+      EXPECT_TRUE(e.begin == g.begin && e.end == g.end) << text << " @" << b;
+    }
+    EXPECT_EQ(in_place->has_view(ViewId::kFolded),
+              expected.id() == ViewId::kFolded)
+        << text;
+    EXPECT_EQ(in_place->signals().letters_changed,
+              all.signals().letters_changed)
+        << text;
+    EXPECT_EQ(in_place->view(ViewId::kSkeleton).text(),
+              all.view(ViewId::kSkeleton).text())
+        << text;
+  }
+}
+
 TEST_F(NormalizerTest, ViewsThatChangeNothingAreShared) {
   NormalizedText t = Normalize("plain english text");
   EXPECT_EQ(t.view(ViewId::kArabic).id(), ViewId::kFolded);
