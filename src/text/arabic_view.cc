@@ -139,19 +139,21 @@ int64_t FirstFold(const uint8_t* s, uint32_t n, const FoldTable& table) {
   return -1;
 }
 
-// Folds `parts` in place from `from`, the first character that changes.
+// Folds `text` and its `map` in place from `from`, the first character
+// that changes.
 // Output never outgrows input (a replacement is at most as long as the
 // character it replaces), so the text is written over itself: `w` (what
 // is written) never passes `r` (what is read). The maps are those
 // ViewBuilder would compose over the folded view: a kept byte keeps its
 // range, a replacement covers its character's range, and a removed mark
 // widens the code point written before it to cover the mark.
-void FoldFrom(View::Parts& parts, uint32_t from, const FoldTable& table,
+void FoldFrom(std::string& text, internal::PodVector<OriginalRange>& map,
+              uint32_t from, const FoldTable& table,
               uint32_t* letters_changed) {
-  char* const t = parts.text.data();
-  OriginalRange* const m = parts.map.data();
+  char* const t = text.data();
+  OriginalRange* const m = map.data();
   const auto* const s = reinterpret_cast<const uint8_t*>(t);
-  const auto n = static_cast<uint32_t>(parts.text.size());
+  const auto n = static_cast<uint32_t>(text.size());
   uint32_t w = from, r = from;
   // Moves the kept bytes [r, end) down to w.
   auto keep_until = [&](uint32_t end) {
@@ -194,37 +196,54 @@ void FoldFrom(View::Parts& parts, uint32_t from, const FoldTable& table,
     }
   }
   keep_until(n);
-  parts.text.resize(w);
-  parts.map.ResizeUninitialized(w);
+  text.resize(w);
+  map.ResizeUninitialized(w);
+}
+
+// FirstFold of the view's text: where folding `view` starts, or -1.
+int64_t FirstFold(const View& view, const FoldTable& table) {
+  const absl::string_view text = view.text();
+  return FirstFold(reinterpret_cast<const uint8_t*>(text.data()),
+                   static_cast<uint32_t>(text.size()), table);
 }
 
 }  // namespace
 
-std::optional<View> BuildArabicView(const View& folded,
-                                    const ArabicFoldingOptions& options,
-                                    uint32_t* letters_changed) {
-  const absl::string_view text = folded.text();
-  if (FirstFold(reinterpret_cast<const uint8_t*>(text.data()),
-                static_cast<uint32_t>(text.size()), TableFor(options)) < 0) {
-    return std::nullopt;
-  }
-  View arabic = folded;
-  FoldArabicInPlace(options, &arabic, letters_changed);
-  return arabic;
-}
-
+// Friend of View: rewrites its buffers. Defined before BuildArabicView,
+// which folds a copy with it.
 bool FoldArabicInPlace(const ArabicFoldingOptions& options, View* view,
                        uint32_t* letters_changed) {
   const FoldTable& table = TableFor(options);
-  const absl::string_view text = view->text();
-  const int64_t first = FirstFold(reinterpret_cast<const uint8_t*>(text.data()),
-                                  static_cast<uint32_t>(text.size()), table);
+  const int64_t first = FirstFold(*view, table);
   if (first < 0) return false;
-  View::Parts parts = std::move(*view).TakeParts();
-  FoldFrom(parts, static_cast<uint32_t>(first), table, letters_changed);
-  *view = View::FromMap(ViewId::kArabic, std::move(parts.text),
-                        std::move(parts.map), parts.original_size);
+  if (view->identity_) {
+    // Not a view the normalizer folds (`folded` owns its text), but the
+    // contract holds for any view: give it buffers of its own first.
+    view->owned_.assign(view->external_.data(), view->external_.size());
+    view->map_.ResizeUninitialized(view->owned_.size());
+    for (uint32_t i = 0; i < view->owned_.size(); ++i) {
+      view->map_[i] = {i, i + 1};
+    }
+    view->identity_ = false;
+    view->external_ = {};
+  }
+  FoldFrom(view->owned_, view->map_, static_cast<uint32_t>(first), table,
+           letters_changed);
+  view->id_ = ViewId::kArabic;
+  view->tokens_.clear();
+  view->tokenized_ = false;
   return true;
+}
+
+std::optional<View> BuildArabicView(const View& folded,
+                                    const ArabicFoldingOptions& options,
+                                    uint32_t* letters_changed) {
+  // Scanned twice where something folds (here and in FoldArabicInPlace),
+  // once where nothing does: cheaper than copying `folded` to find out.
+  if (FirstFold(folded, TableFor(options)) < 0) return std::nullopt;
+  View arabic = folded;
+  FoldArabicInPlace(options, &arabic, letters_changed);
+  return arabic;
 }
 
 }  // namespace hakam

@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <optional>
 #include <string>
@@ -426,6 +428,14 @@ absl::StatusOr<View> Normalizer::BuildFolded(
       .Build();
 }
 
+void NormalizedText::ViewNotBuilt(ViewId id) {
+  std::fprintf(stderr,
+               "NormalizedText::view(%s): view not built (ask for it in "
+               "Normalize's mask)\n",
+               std::string(ViewName(id)).c_str());
+  std::abort();
+}
+
 absl::StatusOr<NormalizedText> Normalizer::Normalize(absl::string_view original,
                                                      ViewMask wanted) const {
   NormalizedText t;
@@ -467,13 +477,11 @@ absl::StatusOr<NormalizedText> Normalizer::Normalize(absl::string_view original,
   } else {
     // Nobody reads `folded` itself (no rule does, by default): the arabic
     // view is folded in place from it, sparing a copy of its text and map.
-    if (FoldArabicInPlace(options_.arabic, &*folded,
-                          &t.signals_.letters_changed)) {
-      put(ViewId::kArabic, *std::move(folded), ViewId::kArabic);
-    } else {
-      put(ViewId::kFolded, *std::move(folded), ViewId::kRaw);
-      put(ViewId::kArabic, std::nullopt, ViewId::kFolded);
-    }
+    // Where nothing folds it is still `folded` (its id() says so), but kept
+    // only as `arabic`, so that reading `folded` without asking for it
+    // fails on every text, not only on Arabic ones.
+    FoldArabicInPlace(options_.arabic, &*folded, &t.signals_.letters_changed);
+    put(ViewId::kArabic, *std::move(folded), ViewId::kArabic);
   }
   if (!want({ViewId::kSkeleton, ViewId::kCompact, ViewId::kTranslit})) {
     return t;

@@ -8,22 +8,22 @@
 //
 // Views are derived in a fixed order: raw → folded → arabic → skeleton →
 // {compact, translit}. Asking for a view also builds the views it derives
-// from, but `folded`: unless asked for, it is folded into `arabic` in place
-// and has_view(kFolded) is false (where `arabic` would not differ from it,
-// it is kept, as below). A view that would not differ from the one it
-// derives from is not built: view(id) then returns that one (its id()
-// tells which).
+// from, but `folded`: unless asked for by name, it is folded into `arabic`
+// in place and not kept (has_view(kFolded) is false). A view that would not
+// differ from the one it derives from is not built: view(id) then returns
+// that one (its id() tells which; view(kArabic).id() is kFolded where
+// folding changed nothing, whether or not `folded` is kept).
 //
 // Thread safety: Normalizer is immutable after Create() and may be shared by
 // any number of threads. NormalizedText is thread-compatible.
 #pragma once
 
 #include <array>
-#include <cassert>
 #include <memory>
 #include <optional>
 #include <vector>
 
+#include "absl/base/attributes.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "text/arabic_view.h"
@@ -39,16 +39,19 @@ class NormalizedText {
  public:
   absl::string_view original() const { return original_; }
   bool has_view(ViewId id) const { return slot_[static_cast<int>(id)] >= 0; }
-  // Precondition: has_view(id) (checked in debug builds). The returned
-  // view's id() is `id`, or the id of an earlier view it is identical to.
+  // Precondition: has_view(id); otherwise the process aborts with a
+  // message. The returned view's id() is `id`, or the id of an earlier view
+  // it is identical to.
   const View& view(ViewId id) const {
-    assert(has_view(id) && "NormalizedText::view: view not built");
-    return *views_[slot_[static_cast<int>(id)]];
+    const int slot = slot_[static_cast<int>(id)];
+    if (slot < 0) ViewNotBuilt(id);
+    return *views_[slot];
   }
   const TextSignals& signals() const { return signals_; }
 
  private:
   friend class Normalizer;
+  [[noreturn]] ABSL_ATTRIBUTE_NOINLINE static void ViewNotBuilt(ViewId id);
   absl::string_view original_;
   // Only the views built are constructed: most comments need three or
   // four of the six, and each View is a hundred bytes to initialize, move
@@ -74,10 +77,10 @@ class Normalizer {
   Normalizer& operator=(const Normalizer&) = delete;
   ~Normalizer();
 
-  // Builds the views in `wanted` (and those they derive from) over
-  // `original`, which must be valid UTF-8 (see ValidateUtf8) and must
-  // outlive the result. Errors are ICU failures (INTERNAL), never a
-  // property of the text.
+  // Builds the views in `wanted` (and those they derive from, but `folded`:
+  // see above) over `original`, which must be valid UTF-8 (see
+  // ValidateUtf8) and must outlive the result. Errors are ICU failures
+  // (INTERNAL), never a property of the text.
   absl::StatusOr<NormalizedText> Normalize(absl::string_view original,
                                            ViewMask wanted) const;
 

@@ -102,21 +102,6 @@ View View::FromMap(ViewId id, std::string text,
   return v;
 }
 
-View::Parts View::TakeParts() && {
-  Parts parts;
-  parts.original_size = original_size_;
-  if (identity_) {
-    parts.text.assign(external_.data(), external_.size());
-    parts.map.ResizeUninitialized(external_.size());
-    for (uint32_t i = 0; i < external_.size(); ++i) parts.map[i] = {i, i + 1};
-  } else {
-    parts.text = std::move(owned_);
-    parts.map = std::move(map_);
-  }
-  *this = View();
-  return parts;
-}
-
 OriginalRange View::MapToOriginal(uint32_t begin, uint32_t end) const {
   if (identity_) return {begin, end};
   if (begin >= end) {

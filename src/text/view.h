@@ -155,6 +155,8 @@ class PodVector {
 
 }  // namespace internal
 
+struct ArabicFoldingOptions;  // arabic_view.h
+
 class View {
  public:
   View() = default;
@@ -181,16 +183,6 @@ class View {
   // empty original range at the position of view byte `begin`.
   OriginalRange MapToOriginal(uint32_t begin, uint32_t end) const;
 
-  // What FromMap takes, moved out of this view, for a builder that rewrites
-  // a view it owns in place rather than copying it (arabic_view.h). An
-  // identity view's text is copied and its map written out.
-  struct Parts {
-    std::string text;
-    internal::PodVector<OriginalRange> map;
-    uint32_t original_size = 0;
-  };
-  Parts TakeParts() &&;
-
   // Words of this view, in order. Computed on first use (most views are
   // only scanned by RE2), which is why View is thread-compatible rather
   // than immutable until tokens() has been called once.
@@ -204,6 +196,9 @@ class View {
 
  private:
   friend class ViewBuilder;
+  // Rewrites a folded view it is handed into the arabic view, in place.
+  friend bool FoldArabicInPlace(const ArabicFoldingOptions& options,
+                                View* view, uint32_t* letters_changed);
 
   ViewId id_ = ViewId::kRaw;
   bool identity_ = false;

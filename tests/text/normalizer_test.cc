@@ -141,8 +141,8 @@ TEST_F(NormalizerTest, ArabicViewMapsSurviveShorterFolds) {
 }
 
 // Where no rule reads `folded`, the arabic view is folded in place from
-// it: the same view, and `folded` is not kept (but for text that folding
-// leaves alone, where the two are one).
+// it: the same view, and `folded` is not kept (where folding changes
+// nothing, `arabic` is still `folded`, as its id() says).
 TEST_F(NormalizerTest, ArabicViewIsTheSameWhenFoldedIsNotAskedFor) {
   const ViewMask without_folded =
       kAllViews & ~ViewBit(ViewId::kFolded) & ~ViewBit(ViewId::kRaw);
@@ -161,9 +161,8 @@ TEST_F(NormalizerTest, ArabicViewIsTheSameWhenFoldedIsNotAskedFor) {
       const OriginalRange g = got.MapToOriginal(b, b + 1);
       EXPECT_TRUE(e.begin == g.begin && e.end == g.end) << text << " @" << b;
     }
-    EXPECT_EQ(in_place->has_view(ViewId::kFolded),
-              expected.id() == ViewId::kFolded)
-        << text;
+    EXPECT_FALSE(in_place->has_view(ViewId::kFolded)) << text;
+    EXPECT_EQ(got.id(), expected.id()) << text;
     EXPECT_EQ(in_place->signals().letters_changed,
               all.signals().letters_changed)
         << text;
@@ -182,6 +181,16 @@ TEST_F(NormalizerTest, ViewsThatChangeNothingAreShared) {
   NormalizedText only_raw = *normalizer_->Normalize("x", ViewBit(ViewId::kRaw));
   EXPECT_TRUE(only_raw.has_view(ViewId::kRaw));
   EXPECT_FALSE(only_raw.has_view(ViewId::kFolded));
+}
+
+// `folded` is kept only when asked for by name, whatever the text: reading
+// it otherwise fails at once, on English text as on Arabic.
+TEST_F(NormalizerTest, ReadingAViewNotBuiltAborts) {
+  for (const char* text : {"plain english", "كلب", "مدرسة"}) {
+    NormalizedText t = *normalizer_->Normalize(text, ViewBit(ViewId::kArabic));
+    EXPECT_FALSE(t.has_view(ViewId::kFolded)) << text;
+    EXPECT_DEATH(t.view(ViewId::kFolded), "view not built") << text;
+  }
 }
 
 TEST_F(NormalizerTest, SkeletonFoldsLookAlikesOnlyInsideMixedWords) {
