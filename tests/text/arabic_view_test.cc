@@ -34,14 +34,23 @@ View ReferenceArabicView(const View& folded, bool fold_hamza_carriers) {
     }
     UChar32 out = -1;
     switch (c) {
-      case 0x0622: case 0x0623: case 0x0625: case 0x0671: case 0x0672:
+      case 0x0622:
+      case 0x0623:
+      case 0x0625:
+      case 0x0671:
+      case 0x0672:
       case 0x0673:
         out = 0x0627;
         break;
-      case 0x0649: case 0x06CC:
+      case 0x0649:
+      case 0x06CC:
         out = 0x064A;
         break;
-      case 0x0629: case 0x06D5: case 0x06C1: case 0x06BE: case 0x06C0:
+      case 0x0629:
+      case 0x06D5:
+      case 0x06C1:
+      case 0x06BE:
+      case 0x06C0:
         out = 0x0647;
         break;
       case 0x06A9:
@@ -89,8 +98,8 @@ void ExpectSameView(const View& got, const View& want, const std::string& in) {
 // for (in place).
 TEST(ArabicViewTest, MatchesTheReferenceInPlaceAndCopied) {
   const std::vector<std::string> pieces = {
-      "ك", "ل", "ب", "ا", "و", "ي", "ه", "ة", "ى", "أ", "إ", "آ", "ٱ", "ؤ",
-      "ئ", "ء", "ک", "ی", "ە", "ھ", "ۀ", "ـ", "َ", "ً", "ّ", "ٰ", "ؐ", "ۖ",
+      "ك", "ل", "ب", "ا", "و", "ي", "ه", "ة", "ى", "أ", "إ", "آ",     "ٱ", "ؤ",
+      "ئ", "ء", "ک", "ی", "ە", "ھ", "ۀ", "ـ", "َ",  "ً",  "ّ",  "ٰ",      "ؐ",  "ۖ",
       "٣", "٧", "۴", "ﻻ", "ﺍ", " ", " ", "x", "1", "😡", "é", "\u200B"};
   for (bool hamza : {true, false}) {
     NormalizerOptions options;
@@ -111,9 +120,9 @@ TEST(ArabicViewTest, MatchesTheReferenceInPlaceAndCopied) {
       ExpectSameView(all->view(ViewId::kArabic), want, text);
       // In place, as the pipeline's views have it (every view but raw and
       // folded: the signals depend on which views are built).
-      auto in_place = (*normalizer)->Normalize(
-          text,
-          kAllViews & ~ViewBit(ViewId::kRaw) & ~ViewBit(ViewId::kFolded));
+      auto in_place = (*normalizer)
+                          ->Normalize(text, kAllViews & ~ViewBit(ViewId::kRaw) &
+                                                ~ViewBit(ViewId::kFolded));
       ASSERT_TRUE(in_place.ok());
       EXPECT_FALSE(in_place->has_view(ViewId::kFolded));
       ExpectSameView(in_place->view(ViewId::kArabic), want, text);
