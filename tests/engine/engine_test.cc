@@ -10,6 +10,8 @@
 #include <gtest/gtest.h>
 
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "engine/reload_rules.h"
 #include "engine/test_rules.h"
 
@@ -130,6 +132,33 @@ TEST(EngineTest, AReusedDecisionHoldsOnlyTheLatestComment) {
               0)
         << text;
   }
+}
+
+TEST(EngineTest, DecisionTimesAreWellFormedAndRecent) {
+  auto engine = testing::TestEngine();
+  ASSERT_NE(engine, nullptr);
+  const absl::Time before = absl::Now();
+  absl::StatusOr<hakam::v1::Decision> d =
+      engine->Evaluate(Comment("idiot, see http://spam.example"));
+  const absl::Time after = absl::Now();
+  ASSERT_TRUE(d.ok()) << d.status();
+  const google::protobuf::Timestamp& at = d->decided_at();
+  ASSERT_GE(at.nanos(), 0);
+  ASSERT_LT(at.nanos(), 1000000000);
+  const absl::Time decided =
+      absl::FromUnixSeconds(at.seconds()) + absl::Nanoseconds(at.nanos());
+  // The wall clock is read once, between the two reads here (absl::Now()
+  // and std::chrono read the same clock; a microsecond of slack for their
+  // rounding).
+  EXPECT_GE(decided, before - absl::Microseconds(1));
+  EXPECT_LE(decided, after + absl::Microseconds(1));
+  const google::protobuf::Duration& took = d->processing_time();
+  EXPECT_GE(took.seconds(), 0);
+  EXPECT_GE(took.nanos(), 0);
+  EXPECT_LT(took.nanos(), 1000000000);
+  EXPECT_GT(took.seconds() * 1000000000 + took.nanos(), 0);
+  EXPECT_LE(absl::Seconds(took.seconds()) + absl::Nanoseconds(took.nanos()),
+            after - before + absl::Microseconds(1));
 }
 
 TEST(EngineTest, BrokenRulesFailToLoadNamingFileAndLine) {
