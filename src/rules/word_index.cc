@@ -8,98 +8,29 @@
 #include <cstring>
 
 #include "absl/base/attributes.h"
+#include "rules/clitic_affixes.h"
 #include "text/script.h"
 
 namespace hakam {
 namespace {
 
-// The affixes word_regex.cc accepts around an Arabic word with clitics:
-// [وف]? then one of ال بال كال لل ب ك ل (or nothing) before it; one
-// pronoun (ها هم هما كم كما كن هن ني نا ك ه ي) after it. Every one of
-// those letters is two bytes in UTF-8. Matching them letter by letter
-// rather than as 36 strings keeps the lookups cheap: this runs for every
-// Arabic token of every comment.
-constexpr UChar32 kWaw = 0x0648, kFa = 0x0641, kBa = 0x0628, kKaf = 0x0643,
-                  kLam = 0x0644, kAlef = 0x0627, kHa = 0x0647, kMeem = 0x0645,
-                  kNoon = 0x0646, kYa = 0x064A;
-
-// Bytes of the shortest affix: one two-byte letter. PrefixLengths and
-// SuffixLengths return no other non-zero length below it.
-constexpr size_t kShortestAffixBytes = 2;
-
-// Every affix letter is in U+0600-U+067F, the code points whose UTF-8 lead
-// byte is 0xD8 or 0xD9: FindCandidates relies on it to skip tokens that
-// neither start nor end with such a letter without calling PrefixLengths
-// and SuffixLengths, which then return no non-zero length.
-constexpr bool InAffixBlock(UChar32 c) { return c >= 0x0600 && c <= 0x067F; }
-static_assert(InAffixBlock(kWaw) && InAffixBlock(kFa) && InAffixBlock(kBa) &&
-              InAffixBlock(kKaf) && InAffixBlock(kLam) && InAffixBlock(kAlef) &&
-              InAffixBlock(kHa) && InAffixBlock(kMeem) && InAffixBlock(kNoon) &&
-              InAffixBlock(kYa));
+// Every affix letter (clitic_affixes.h) is in U+0600-U+067F, the code
+// points whose UTF-8 lead byte is 0xD8 or 0xD9: FindCandidates relies on it
+// to skip tokens that neither start nor end with such a letter without
+// asking for their affixes, which then have no non-zero length.
+constexpr bool InAffixBlock(uint32_t c) { return c >= 0x0600 && c <= 0x067F; }
+static_assert(InAffixBlock(kCliticWaw) && InAffixBlock(kCliticFa) &&
+              InAffixBlock(kCliticBa) && InAffixBlock(kCliticKaf) &&
+              InAffixBlock(kCliticLam) && InAffixBlock(kCliticAlef) &&
+              InAffixBlock(kCliticHa) && InAffixBlock(kCliticMeem) &&
+              InAffixBlock(kCliticNoon) && InAffixBlock(kCliticYa));
 inline bool IsAffixBlockLead(char byte) {
   return (static_cast<uint8_t>(byte) & 0xFE) == 0xD8;
 }
 
-// The token's first `n` code points if they are two-byte letters.
-int LeadingArabic(absl::string_view token, UChar32* cps, int n) {
-  int count = 0;
-  for (size_t i = 0; count < n && i + 1 < token.size(); i += 2) {
-    const auto b0 = static_cast<uint8_t>(token[i]);
-    const auto b1 = static_cast<uint8_t>(token[i + 1]);
-    if (b0 < 0xC2 || b0 > 0xDF || (b1 & 0xC0) != 0x80) break;
-    cps[count++] = ((b0 & 0x1F) << 6) | (b1 & 0x3F);
-  }
-  return count;
-}
-
-// Byte lengths of the clitic prefixes `token` starts with, 0 included; the
-// others are whole two-byte letters (2, 4, 6 or 8).
-int PrefixLengths(absl::string_view token, uint8_t* lengths) {
-  UChar32 c[4];
-  const int n = LeadingArabic(token, c, 4);
-  int count = 0;
-  lengths[count++] = 0;
-  int base = 0;
-  if (n > 0 && (c[0] == kWaw || c[0] == kFa)) {
-    lengths[count++] = 2;
-    base = 1;
-  }
-  auto at = [&](int i) { return i < n ? c[i] : -1; };
-  const UChar32 a = at(base), b = at(base + 1), d = at(base + 2);
-  if ((a == kBa || a == kKaf) && b == kAlef && d == kLam) {
-    lengths[count++] = 2 * (base + 3);
-  }
-  if ((a == kAlef || a == kLam) && b == kLam) lengths[count++] = 2 * (base + 2);
-  if (a == kBa || a == kKaf || a == kLam) lengths[count++] = 2 * (base + 1);
-  return count;
-}
-
-// Byte lengths of the pronoun suffixes `token` ends with, 0 included; the
-// others are whole two-byte letters (2, 4 or 6).
-int SuffixLengths(absl::string_view token, uint8_t* lengths) {
-  UChar32 c[3] = {-1, -1, -1};  // c[0] is the last letter
-  for (int k = 0; k < 3 && static_cast<size_t>(2 * (k + 1)) <= token.size();
-       ++k) {
-    UChar32 cp;
-    if (LeadingArabic(token.substr(token.size() - 2 * (k + 1), 2), &cp, 1) !=
-        1) {
-      break;
-    }
-    c[k] = cp;
-  }
-  int count = 0;
-  lengths[count++] = 0;
-  if (c[0] == kKaf || c[0] == kHa || c[0] == kYa) lengths[count++] = 2;
-  const bool two =
-      (c[1] == kHa && (c[0] == kAlef || c[0] == kMeem || c[0] == kNoon)) ||
-      (c[1] == kKaf && (c[0] == kMeem || c[0] == kNoon)) ||
-      (c[1] == kNoon && (c[0] == kYa || c[0] == kAlef));
-  if (two) lengths[count++] = 4;
-  if (c[0] == kAlef && c[1] == kMeem && (c[2] == kHa || c[2] == kKaf)) {
-    lengths[count++] = 6;
-  }
-  return count;
-}
+// Bytes of the shortest affix: one two-byte letter. No non-zero affix
+// length is below it.
+constexpr size_t kShortestAffixBytes = 2;
 
 // Arabizi writers merge these letters (word_regex.cc's ArabiziWord accepts
 // any of a class where the word has one); the translit key keeps one.
@@ -542,8 +473,8 @@ void WordIndex::FindCandidates(absl::string_view text,
   if (entries_.empty()) return;  // or not finished
   Found found{candidates, 0, {}, {}};
   std::string scratch;
-  std::array<uint8_t, 8> prefix_lengths;
-  std::array<uint8_t, 8> suffix_lengths;
+  std::array<uint8_t, kMaxAffixLengths> prefix_lengths;
+  std::array<uint8_t, kMaxAffixLengths> suffix_lengths;
   // Where a token is its own key: every view but compact and translit,
   // whose keys are rewritten (see Key()).
   const bool token_is_key =
@@ -583,8 +514,8 @@ void WordIndex::FindCandidates(absl::string_view text,
          !IsAffixBlockLead(token[token.size() - 2]))) {
       continue;
     }
-    const int prefixes = PrefixLengths(token, prefix_lengths.data());
-    const int suffixes = SuffixLengths(token, suffix_lengths.data());
+    const int prefixes = CliticPrefixLengths(token, prefix_lengths.data());
+    const int suffixes = CliticSuffixLengths(token, suffix_lengths.data());
     for (int p = 0; p < prefixes; ++p) {
       for (int s = 0; s < suffixes; ++s) {
         const size_t cut = prefix_lengths[p] + suffix_lengths[s];

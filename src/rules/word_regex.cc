@@ -12,14 +12,6 @@
 namespace hakam {
 namespace {
 
-// Prefixes: و/ف, then بال كال ال لل or a bare ب ك ل. Suffixes: pronouns,
-// which never follow the article (الكلبي is "canine", not "the my-dog").
-constexpr absl::string_view kCliticPrefix = "(?:[وف]?(?:[بك]?ال|لل|[بكل])?)";
-constexpr absl::string_view kCliticArticle = "[وف]?(?:[بك]?ال|لل)";
-constexpr absl::string_view kCliticNoArticle = "[وف]?[بكل]?";
-constexpr absl::string_view kCliticSuffix =
-    "(?:ها|هم|هما|كم|كما|كن|هن|ني|نا|ك|ه|ي)?";
-
 constexpr absl::string_view kVowelMarkers = "[\\x1d\\x1e\\x1f]";
 
 std::string Quote(absl::string_view s) {

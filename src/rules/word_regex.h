@@ -26,6 +26,7 @@
 
 #include <string>
 
+#include "absl/strings/string_view.h"
 #include "text/normalizer.h"
 
 namespace hakam {
@@ -35,6 +36,18 @@ namespace hakam {
 // folds it into `arabic` in place).
 inline constexpr ViewMask kWordRenderViews =
     ViewBit(ViewId::kFolded) | ViewBit(ViewId::kSkeleton);
+
+// The clitics a word with clitics accepts: a prefix (و/ف, then بال كال ال
+// لل or a bare ب ك ل) and a pronoun suffix, each possibly empty. Suffixes
+// never follow the article (الكلبي is "canine", not "the my-dog"), so a
+// word takes either kCliticArticle or kCliticNoArticle, then the suffix.
+// clitic_affixes.h finds the same affixes in a token, letter by letter.
+inline constexpr absl::string_view kCliticPrefix =
+    "(?:[وف]?(?:[بك]?ال|لل|[بكل])?)";
+inline constexpr absl::string_view kCliticArticle = "[وف]?(?:[بك]?ال|لل)";
+inline constexpr absl::string_view kCliticNoArticle = "[وف]?[بكل]?";
+inline constexpr absl::string_view kCliticSuffix =
+    "(?:ها|هم|هما|كم|كما|كن|هن|ني|نا|ك|ه|ي)?";
 
 // `rendered` is the word normalized to at least kWordRenderViews.
 // Returns "" when nothing of the word survives normalization.

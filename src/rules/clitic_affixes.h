@@ -1,0 +1,132 @@
+// Where an Arabic token may carry clitics: the byte lengths of the prefixes
+// it starts with and of the pronoun suffixes it ends with, as word_regex.cc
+// accepts them around a word that takes clitics:
+//
+//   prefix: [وف]? then one of ال بال كال لل ب ك ل (or nothing)
+//   suffix: one of ها هم هما كم كما كن هن ني نا ك ه ي (or nothing)
+//
+//   std::array<uint8_t, kMaxAffixLengths> prefixes, suffixes;
+//   const int p = CliticPrefixLengths(token, prefixes.data());
+//   const int s = CliticSuffixLengths(token, suffixes.data());
+//   // token minus prefixes[i] bytes in front and suffixes[j] at the end,
+//   // for i < p, j < s, is a form the word may have without its clitics.
+//
+// WordIndex::FindCandidates asks this of every Arabic token of every
+// comment, so the letters are compared as their two UTF-8 bytes, read as
+// one 16-bit unit, without decoding code points and without branches on
+// the text. The word regexes' own affix patterns (word_regex.h) are the
+// specification: clitic_affixes_test.cc checks both functions against
+// them on every token of up to four letters of an alphabet of affix and
+// other letters.
+//
+// Every affix letter is a two-byte letter of U+0600-U+067F: a unit equal
+// to a letter's bytes is that letter (a lead byte is never a continuation
+// byte, so the unit cannot straddle another character), and every length
+// returned is a whole number of letters.
+//
+// Thread safety: pure functions.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#include "absl/strings/string_view.h"
+
+namespace hakam {
+
+// The affix letters.
+inline constexpr uint32_t kCliticWaw = 0x0648, kCliticFa = 0x0641,
+                          kCliticBa = 0x0628, kCliticKaf = 0x0643,
+                          kCliticLam = 0x0644, kCliticAlef = 0x0627,
+                          kCliticHa = 0x0647, kCliticMeem = 0x0645,
+                          kCliticNoon = 0x0646, kCliticYa = 0x064A;
+
+// Most lengths either function writes (0 included).
+inline constexpr int kMaxAffixLengths = 5;
+
+namespace clitic_internal {
+
+// The UTF-8 bytes of a code point of U+0080-U+07FF as a little-endian
+// 16-bit unit: what LoadUnit reads where the letter is written.
+constexpr uint16_t Unit(uint32_t c) {
+  return static_cast<uint16_t>((0xC0 | (c >> 6)) | ((0x80 | (c & 0x3F)) << 8));
+}
+
+// The two bytes of `s` at `at`, or 0 (no letter's unit) if they are not
+// both inside `s`.
+inline uint16_t LoadUnit(absl::string_view s, size_t at) {
+  if (at + 2 > s.size()) return 0;
+  uint16_t u;
+  std::memcpy(&u, s.data() + at, 2);
+  // Little-endian order, as Unit() writes it.
+  if constexpr (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__) {
+    u = static_cast<uint16_t>((u >> 8) | (u << 8));
+  }
+  return u;
+}
+
+}  // namespace clitic_internal
+
+// Byte lengths of the clitic prefixes `token` starts with, 0 first; the
+// others are 2, 4, 6 or 8. Writes at most kMaxAffixLengths to `lengths`
+// and returns how many it wrote.
+inline int CliticPrefixLengths(absl::string_view token, uint8_t* lengths) {
+  using clitic_internal::LoadUnit;
+  using clitic_internal::Unit;
+  const uint16_t first = LoadUnit(token, 0);
+  const bool conjunction =
+      (first == Unit(kCliticWaw)) | (first == Unit(kCliticFa));
+  const size_t base = conjunction ? 2 : 0;  // bytes
+  const uint16_t a = LoadUnit(token, base), b = LoadUnit(token, base + 2),
+                 d = LoadUnit(token, base + 4);
+  const bool ba_or_kaf = (a == Unit(kCliticBa)) | (a == Unit(kCliticKaf));
+  int count = 0;
+  lengths[count++] = 0;
+  lengths[count] = 2;
+  count += conjunction;
+  // بال كال
+  lengths[count] = static_cast<uint8_t>(base + 6);
+  count += ba_or_kaf & (b == Unit(kCliticAlef)) & (d == Unit(kCliticLam));
+  // ال لل
+  lengths[count] = static_cast<uint8_t>(base + 4);
+  count += ((a == Unit(kCliticAlef)) | (a == Unit(kCliticLam))) &
+           (b == Unit(kCliticLam));
+  // ب ك ل
+  lengths[count] = static_cast<uint8_t>(base + 2);
+  count += ba_or_kaf | (a == Unit(kCliticLam));
+  return count;
+}
+
+// Byte lengths of the pronoun suffixes `token` ends with, 0 first; the
+// others are 2, 4 or 6. Writes at most kMaxAffixLengths to `lengths` and
+// returns how many it wrote.
+inline int CliticSuffixLengths(absl::string_view token, uint8_t* lengths) {
+  using clitic_internal::LoadUnit;
+  using clitic_internal::Unit;
+  const size_t n = token.size();
+  // Last letter, the one before, and the one before that (0 where the
+  // token is too short).
+  const uint16_t c0 = n >= 2 ? LoadUnit(token, n - 2) : 0;
+  const uint16_t c1 = n >= 4 ? LoadUnit(token, n - 4) : 0;
+  const uint16_t c2 = n >= 6 ? LoadUnit(token, n - 6) : 0;
+  auto is = [](uint16_t unit, uint32_t letter) { return unit == Unit(letter); };
+  int count = 0;
+  lengths[count++] = 0;
+  // ك ه ي
+  lengths[count] = 2;
+  count += is(c0, kCliticKaf) | is(c0, kCliticHa) | is(c0, kCliticYa);
+  // ها هم هن كم كن ني نا
+  lengths[count] = 4;
+  count += (is(c1, kCliticHa) &
+            (is(c0, kCliticAlef) | is(c0, kCliticMeem) | is(c0, kCliticNoon))) |
+           (is(c1, kCliticKaf) & (is(c0, kCliticMeem) | is(c0, kCliticNoon))) |
+           (is(c1, kCliticNoon) & (is(c0, kCliticYa) | is(c0, kCliticAlef)));
+  // هما كما
+  lengths[count] = 6;
+  count += is(c0, kCliticAlef) & is(c1, kCliticMeem) &
+           (is(c2, kCliticHa) | is(c2, kCliticKaf));
+  return count;
+}
+
+}  // namespace hakam
