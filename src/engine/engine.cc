@@ -1,8 +1,13 @@
 #include "engine/engine.h"
 
+#include <google/protobuf/duration.pb.h>
+#include <google/protobuf/timestamp.pb.h>
+
 #include <chrono>
+#include <cstdint>
 
 #include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "engine/decision_builder.h"
 #include "engine/ids.h"
 #include "text/utf8.h"
@@ -11,11 +16,12 @@ namespace hakam {
 
 namespace {
 
+constexpr int64_t kNanosPerSecond = 1000000000;
+
 // Set field by field: TimeUtil's conversions build a temporary message and
 // copy it (about 50 ns each, docs/performance-log.md 2026-11-30 14:40).
 void SetTimestamp(absl::Time t, google::protobuf::Timestamp* out) {
   const int64_t ns = absl::ToUnixNanos(t);
-  constexpr int64_t kNanosPerSecond = 1000000000;
   // Timestamp's nanos are never negative: floor division.
   int64_t seconds = ns / kNanosPerSecond;
   int64_t nanos = ns % kNanosPerSecond;
@@ -29,8 +35,8 @@ void SetTimestamp(absl::Time t, google::protobuf::Timestamp* out) {
 
 // `ns` >= 0 (a steady clock's difference).
 void SetDuration(int64_t ns, google::protobuf::Duration* out) {
-  out->set_seconds(ns / 1000000000);
-  out->set_nanos(static_cast<int32_t>(ns % 1000000000));
+  out->set_seconds(ns / kNanosPerSecond);
+  out->set_nanos(static_cast<int32_t>(ns % kNanosPerSecond));
 }
 
 }  // namespace

@@ -8,25 +8,31 @@
 //   std::array<uint8_t, kMaxAffixLengths> prefixes, suffixes;
 //   const int p = CliticPrefixLengths(token, prefixes.data());
 //   const int s = CliticSuffixLengths(token, suffixes.data());
-//   // token minus prefixes[i] bytes in front and suffixes[j] at the end,
-//   // for i < p, j < s, is a form the word may have without its clitics.
+//   // For i < p and j < s whose lengths together are shorter than the
+//   // token: the token less prefixes[i] bytes in front and suffixes[j] at
+//   // the end is a form to look up. Not every pair is one the regexes
+//   // accept (no suffix follows the article): the word's regex, run on
+//   // the token, decides.
 //
-// WordIndex::FindCandidates asks this of every Arabic token of every
-// comment, so the letters are compared as their two UTF-8 bytes, read as
-// one 16-bit unit, without decoding code points and without branches on
-// the text. The word regexes' own affix patterns (word_regex.h) are the
+// WordIndex::FindCandidates asks this of most Arabic tokens of every
+// comment (those long enough that start or end with an Arabic letter), so
+// the letters are compared as their two UTF-8 bytes, read as one 16-bit
+// unit, without decoding code points and without branches on the text.
+// The word regexes' own affix patterns (word_regex.h) are the
 // specification: clitic_affixes_test.cc checks both functions against
-// them on every token of up to four letters of an alphabet of affix and
-// other letters.
+// them (kCliticPrefix, and kCliticArticle or kCliticNoArticle, which
+// single words use) on every token of up to four letters of an alphabet
+// of affix and other letters.
 //
 // Every affix letter is a two-byte letter of U+0600-U+067F: a unit equal
 // to a letter's bytes is that letter (a lead byte is never a continuation
 // byte, so the unit cannot straddle another character), and every length
 // returned is a whole number of letters.
 //
-// Thread safety: pure functions.
+// Thread safety: thread-safe (no state).
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -42,7 +48,9 @@ inline constexpr uint32_t kCliticWaw = 0x0648, kCliticFa = 0x0641,
                           kCliticHa = 0x0647, kCliticMeem = 0x0645,
                           kCliticNoon = 0x0646, kCliticYa = 0x064A;
 
-// Most lengths either function writes (0 included).
+// Room for the lengths either function returns, 0 included: at most four
+// prefixes (0, و/ف, one of بال كال ال لل, one of ب ك ل) and three suffixes
+// (0, 2 and 4, as in ني). Neither writes at index 4 or beyond.
 inline constexpr int kMaxAffixLengths = 5;
 
 namespace clitic_internal {
@@ -53,14 +61,22 @@ constexpr uint16_t Unit(uint32_t c) {
   return static_cast<uint16_t>((0xC0 | (c >> 6)) | ((0x80 | (c & 0x3F)) << 8));
 }
 
+constexpr bool IsTwoByteLetter(uint32_t c) { return c >= 0x80 && c < 0x800; }
+static_assert(IsTwoByteLetter(kCliticWaw) && IsTwoByteLetter(kCliticFa) &&
+                  IsTwoByteLetter(kCliticBa) && IsTwoByteLetter(kCliticKaf) &&
+                  IsTwoByteLetter(kCliticLam) && IsTwoByteLetter(kCliticAlef) &&
+                  IsTwoByteLetter(kCliticHa) && IsTwoByteLetter(kCliticMeem) &&
+                  IsTwoByteLetter(kCliticNoon) && IsTwoByteLetter(kCliticYa),
+              "Unit() encodes two-byte UTF-8 only");
+
 // The two bytes of `s` at `at`, or 0 (no letter's unit) if they are not
 // both inside `s`.
 inline uint16_t LoadUnit(absl::string_view s, size_t at) {
-  if (at + 2 > s.size()) return 0;
+  if (s.size() < 2 || at > s.size() - 2) return 0;
   uint16_t u;
   std::memcpy(&u, s.data() + at, 2);
   // Little-endian order, as Unit() writes it.
-  if constexpr (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__) {
+  if constexpr (std::endian::native == std::endian::big) {
     u = static_cast<uint16_t>((u >> 8) | (u << 8));
   }
   return u;
