@@ -99,7 +99,8 @@ awk -F'\t' '$5 != "" && $5 !~ /^[0-9]+(\.[0-9]+)?$/ { print; bad = 1 }
 for row in "hakamd peak RSS (VmHWM), default rules" "hakamd peak RSS (VmHWM), 1000-rule pack" \
            "Audit append, SQLite group commit of 64, synchronous=NORMAL" \
            "  Moderate QPS with no rules and no audit store" \
-           "  Moderate p99, audit database on /dev/shm" "Moderate QPS with --audit_full_sync=true"; do
+           "  Moderate p99, audit database on /dev/shm" "Moderate QPS with --audit_full_sync=true" \
+           "  median VmRSS, last"; do
   grep -qF "$row" "$tsv" || fail "no row '$row'"
 done
 # Both sides' CPU during the closed-loop runs, measured, each a share of
