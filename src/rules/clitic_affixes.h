@@ -85,8 +85,9 @@ inline uint16_t LoadUnit(absl::string_view s, size_t at) {
 }  // namespace clitic_internal
 
 // Byte lengths of the clitic prefixes `token` starts with, 0 first; the
-// others are 2, 4, 6 or 8. Writes at most kMaxAffixLengths to `lengths`
-// and returns how many it wrote.
+// others are 2, 4, 6 or 8. `lengths` has room for kMaxAffixLengths; the
+// lengths found are lengths[0, returned count), and the slot after them
+// may have been written too.
 inline int CliticPrefixLengths(absl::string_view token, uint8_t* lengths) {
   using clitic_internal::LoadUnit;
   using clitic_internal::Unit;
@@ -115,8 +116,7 @@ inline int CliticPrefixLengths(absl::string_view token, uint8_t* lengths) {
 }
 
 // Byte lengths of the pronoun suffixes `token` ends with, 0 first; the
-// others are 2, 4 or 6. Writes at most kMaxAffixLengths to `lengths` and
-// returns how many it wrote.
+// others are 2, 4 or 6. `lengths` as for CliticPrefixLengths.
 inline int CliticSuffixLengths(absl::string_view token, uint8_t* lengths) {
   using clitic_internal::LoadUnit;
   using clitic_internal::Unit;
