@@ -71,18 +71,21 @@ constexpr MarkerTable kMarkerTable = [] {
   }
 }();
 
-// Whether text[begin, end) is one of kMarkerWords.
+// Whether text[begin, end) is one of kMarkerWords. Without a branch on the
+// length where eight bytes can be read: asked of every Latin word, it
+// would mispredict on a third of them.
 bool IsArabiziMarkerWord(absl::string_view text, uint32_t begin, uint32_t end) {
   const uint32_t len = end - begin;
-  if (len > 7) return false;
   uint64_t key;
   if (std::endian::native == std::endian::little && begin + 8 <= text.size()) {
     std::memcpy(&key, text.data() + begin, 8);
-    key &= (uint64_t{1} << (8 * len)) - 1;
+    // Lengths outside 3..7 are refused below, whatever the key.
+    key &= ~(~uint64_t{0} << (8 * (len & 7)));
   } else {
+    if (len > 7) return false;
     key = WordKey(text.substr(begin, len));
   }
-  return (len >= 3) &
+  return (len - 3 <= 4) &
          (kMarkerTable.slots[MarkerTable::Slot(key, kMarkerTable.multiplier)] ==
           key);
 }
@@ -194,6 +197,104 @@ AsciiScan ScanAscii(const uint8_t* s, uint32_t n) {
     scan.non_ascii |= s[i] >= 0x80;
   }
   return scan;
+}
+
+// Whether some chunk of the ASCII `text` may have a reading: one with a
+// letter and a digit or leet symbol (once trailing punctuation is cut, as
+// BuildTranslitView cuts it), or an Arabizi marker word. False means the
+// view is not needed. Asked of every English comment, so told from three
+// bit masks per 64 bytes and a few operations per chunk, not from
+// ComputeBits' seven masks and a Chunk each: most such comments have
+// neither.
+bool MayHaveReading(absl::string_view text) {
+  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
+  const uint32_t n = static_cast<uint32_t>(text.size());
+  struct Masks {
+    uint64_t chunk = 0, letter = 0, other = 0;  // other: digits, @ $ ! | +
+  };
+  auto masks_of = [](const uint8_t* p) {
+    Masks m;
+#if defined(__SSE2__)
+    constexpr auto eq = internal::BytesEqual;
+    for (int k = 0; k < 4; ++k) {
+      const __m128i x =
+          _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
+      const __m128i letter = internal::AsciiLetterBytes(x);
+      const __m128i other =
+          _mm_or_si128(_mm_or_si128(internal::AsciiDigitBytes(x), eq(x, '+')),
+                       _mm_or_si128(_mm_or_si128(eq(x, '@'), eq(x, '$')),
+                                    _mm_or_si128(eq(x, '!'), eq(x, '|'))));
+      m.letter |= internal::LaneBits(letter, k);
+      m.other |= internal::LaneBits(other, k);
+      m.chunk |= internal::LaneBits(
+          _mm_or_si128(_mm_or_si128(letter, other), eq(x, '\'')), k);
+    }
+#else
+    for (int j = 0; j < 64; ++j) {
+      const uint8_t c = p[j];
+      const bool letter = static_cast<uint8_t>((c | 0x20) - 'a') < 26;
+      m.chunk |= uint64_t{kChunkBytes[c]} << j;
+      m.letter |= uint64_t{letter} << j;
+      m.other |= uint64_t{kChunkBytes[c] && !letter && c != '\''} << j;
+    }
+#endif
+    return m;
+  };
+  uint32_t begin = 0;
+  Masks m;
+  uint32_t base = 0;  // of the block `m` holds
+  // The chunk [begin, end), which ends in the block at `base`.
+  auto may_have_reading = [&](uint32_t end) {
+    while (end > begin &&
+           !absl::ascii_isalnum(static_cast<unsigned char>(text[end - 1])) &&
+           text[end - 1] != '$') {
+      --end;
+    }
+    if (end == begin) return false;
+    bool letter, other;
+    if (begin >= base) {
+      const uint64_t in = (~uint64_t{0} << (begin - base)) &
+                          (~uint64_t{0} >> (63 - (end - 1 - base)));
+      letter = (m.letter & in) != 0;
+      other = (m.other & in) != 0;
+    } else {
+      // Across blocks (rare): byte by byte.
+      letter = other = false;
+      for (uint32_t i = begin; i < end; ++i) {
+        const bool l = static_cast<uint8_t>((s[i] | 0x20) - 'a') < 26;
+        letter |= l;
+        other |= !l && s[i] != '\'';
+      }
+    }
+    return (letter && other) || IsArabiziMarkerWord(text, begin, end);
+  };
+  uint64_t carry = 0;  // whether the byte before the block is a chunk byte
+  uint8_t padded[64];
+  for (; base < n; base += 64) {
+    const uint8_t* block = s + base;
+    if (n - base < 64) {
+      // Zero bytes are in no class: the padding ends the last chunk.
+      std::memset(padded, 0, sizeof(padded));
+      std::memcpy(padded, s + base, n - base);
+      block = padded;
+    }
+    m = masks_of(block);
+    uint64_t edges = m.chunk ^ ((m.chunk << 1) | carry);
+    carry = m.chunk >> 63;
+    while (edges != 0) {
+      const uint32_t at = static_cast<uint32_t>(absl::countr_zero(edges));
+      edges &= edges - 1;
+      if ((m.chunk >> at) & 1) {
+        begin = base + at;
+      } else if (may_have_reading(base + at)) {
+        return true;
+      }
+    }
+  }
+  if (!carry) return false;
+  // A chunk that runs to the end of a text of whole blocks.
+  base = n - 64;
+  return may_have_reading(n);
 }
 
 BitBlocks ComputeBits(const uint8_t* s, uint32_t n) {
@@ -439,6 +540,9 @@ std::optional<View> BuildTranslitView(const View& source) {
     if (!any_non_ascii) return std::nullopt;
     return View::FromMap(ViewId::kTranslit, "", {}, source.original_size());
   }
+  // English with no word to read: the view is not needed (as below, with
+  // any_leet and arabizi false), told without ComputeBits' classes.
+  if (!any_non_ascii && !MayHaveReading(text)) return std::nullopt;
   const BitBlocks bits = ComputeBits(s, n);
   std::vector<Chunk> chunks;
   {

@@ -1,0 +1,166 @@
+#include "text/translit_view.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <memory>
+#include <random>
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "text/normalizer.h"
+
+namespace hakam {
+namespace {
+
+// When English text needs the view, as translit_view.h specifies it, read
+// byte by byte with none of the view's shortcuts: some word (a maximal run
+// of letters, digits, ' @ $ ! | +, with trailing punctuation other than $
+// cut off) has a letter and a digit or symbol, and is not a number with a
+// unit (45s, 2nd); or is an Arabizi marker word.
+bool EnglishNeedsView(absl::string_view text) {
+  auto chunk_byte = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) ||
+           absl::string_view("'@$!|+").find(c) != absl::string_view::npos;
+  };
+  static constexpr std::array<absl::string_view, 18> kMarkers = {
+      "enta", "inta",   "ente",    "enti",  "inti",   "entu",
+      "intu", "wallah", "wallahi", "walla", "yalla",  "mesh",
+      "mish", "msh",    "shu",     "shou",  "khalas", "habibi"};
+  auto number_with_unit = [](absl::string_view w) {
+    size_t i = 0;
+    while (i < w.size() && std::isdigit(static_cast<unsigned char>(w[i]))) ++i;
+    static constexpr std::array<absl::string_view, 14> kUnits = {
+        "",  "s",  "d",  "k",  "g",  "m",  "h",
+        "x", "th", "st", "nd", "rd", "am", "pm"};
+    return i > 0 &&
+           std::find(kUnits.begin(), kUnits.end(), w.substr(i)) != kUnits.end();
+  };
+  size_t i = 0;
+  while (i < text.size()) {
+    if (!chunk_byte(text[i])) {
+      ++i;
+      continue;
+    }
+    size_t end = i;
+    while (end < text.size() && chunk_byte(text[end])) ++end;
+    const size_t next = end;
+    while (end > i &&
+           !std::isalnum(static_cast<unsigned char>(text[end - 1])) &&
+           text[end - 1] != '$') {
+      --end;
+    }
+    const absl::string_view word = text.substr(i, end - i);
+    i = next;
+    bool letter = false, digit = false, symbol = false;
+    for (char c : word) {
+      letter |= std::isalpha(static_cast<unsigned char>(c)) != 0;
+      digit |= std::isdigit(static_cast<unsigned char>(c)) != 0;
+      symbol |= absl::string_view("@$!|+").find(c) != absl::string_view::npos;
+    }
+    if (!letter || (digit && number_with_unit(word))) continue;
+    if (digit || symbol ||
+        std::find(kMarkers.begin(), kMarkers.end(), word) != kMarkers.end()) {
+      return true;
+    }
+  }
+  return false;
+}
+
+class TranslitViewTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto n = Normalizer::Create();
+    ASSERT_TRUE(n.ok()) << n.status();
+    normalizer_ = *std::move(n);
+  }
+  // Whether the view is built over `text`'s skeleton view.
+  bool Built(absl::string_view text, std::string* source_text) {
+    auto t = normalizer_->Normalize(text, ViewBit(ViewId::kSkeleton));
+    EXPECT_TRUE(t.ok()) << t.status();
+    const View& source = t->view(ViewId::kSkeleton);
+    *source_text = std::string(source.text());
+    return BuildTranslitView(source).has_value();
+  }
+  std::unique_ptr<const Normalizer> normalizer_;
+};
+
+TEST_F(TranslitViewTest, EnglishNeedsTheViewOnlyForAWordToRead) {
+  for (absl::string_view text :
+       {"you are an idiot", "idiot!", "what?! no!!", "don't you dare",
+        "'quoted' words", "in 2003 and 45s, the 2nd time", "a + b | c",
+        "!!! @@@ $$$", "wallah's", "entail"}) {
+    std::string source;
+    const bool built = Built(text, &source);
+    EXPECT_EQ(built, EnglishNeedsView(source)) << text;
+    EXPECT_FALSE(built) << text;
+  }
+  for (absl::string_view text :
+       {"sh!t", "a$$hole", "1d10t", "b1tch please", "ya 7mar", "enta kalb",
+        "yalla", "mesh", "you are f|lth", "kalb 5ara", "enta's kalb enta",
+        "enta'", "ENTA"}) {
+    std::string source;
+    const bool built = Built(text, &source);
+    EXPECT_EQ(built, EnglishNeedsView(source)) << text;
+    EXPECT_TRUE(built) << text;
+  }
+}
+
+// Words that cross a 64-byte block and ones that end the text exactly at a
+// block's end, where the view's word scan carries a word over.
+TEST_F(TranslitViewTest, WordsAtBlockEdges) {
+  for (size_t pad = 0; pad < 70; ++pad) {
+    for (absl::string_view word : {"sh!t", "enta", "idiot", "yalla!", "kalb"}) {
+      for (size_t total : {size_t{64}, size_t{128}, pad + word.size()}) {
+        if (total < pad + word.size()) continue;
+        std::string text(pad, ' ');
+        text.append(word.data(), word.size());
+        text.append(total - text.size(), ' ');
+        // And the same with the word ending the text.
+        std::string flush(total - word.size(), 'x');
+        if (!flush.empty()) flush.back() = ' ';
+        flush.append(word.data(), word.size());
+        for (const std::string& t : {text, flush}) {
+          std::string source;
+          const bool built = Built(t, &source);
+          EXPECT_EQ(built, EnglishNeedsView(source)) << "[" << t << "]";
+        }
+      }
+    }
+  }
+}
+
+TEST_F(TranslitViewTest, RandomEnglishAgreesWithTheSpecification) {
+  std::mt19937 rng(20261130);
+  // Plain words and punctuation, and now and then (1 in 30) a digit, a
+  // leet symbol or an Arabizi marker word.
+  static constexpr std::array<absl::string_view, 15> kPlain = {
+      "a", "e", "k", "t", "sh", "idiot", "you", " ",
+      " ", " ", ".", ",", "\n", "'",     "!"};
+  static constexpr std::array<absl::string_view, 13> kRare = {
+      "@",    "$",      "|",   "+",      "7",      "45", "2nd",
+      "enta", "wallah", "msh", "habibi", "khalas", "?!"};
+  int built = 0;
+  for (int n = 0; n < 20000; ++n) {
+    std::string text;
+    const size_t length = rng() % 200;
+    while (text.size() < length) {
+      const absl::string_view piece = rng() % 30 == 0
+                                          ? kRare[rng() % kRare.size()]
+                                          : kPlain[rng() % kPlain.size()];
+      text.append(piece.data(), piece.size());
+    }
+    std::string source;
+    const bool view = Built(text, &source);
+    built += view;
+    ASSERT_EQ(view, EnglishNeedsView(source)) << "[" << text << "]";
+  }
+  // Both answers were exercised.
+  EXPECT_GT(built, 1000);
+  EXPECT_LT(built, 19000);
+}
+
+}  // namespace
+}  // namespace hakam
