@@ -118,26 +118,35 @@ void Emit(const absl::InlinedVector<CodePoint, 32>& cps, const WordPlan& plan,
   }
 }
 
-// True if [p, end) is all ASCII, or all Arabic letters U+0621–U+064A
-// (UTF-8 D8 A1 … D9 8A).
-bool IsAsciiOrArabicLettersOnly(const uint8_t* p, const uint8_t* end) {
+// Whether `a b`, a lead byte and its continuation byte, is a code point of
+// the Arabic block, U+0600–U+06FF (leads D8–DB), other than the block's
+// format characters (U+0600–U+0605, U+061C, U+06DD). A word of these alone
+// is one Plan() leaves as it is: one script, no ASCII look-alike or digit,
+// no format character, and its marks stacked on Arabic letters.
+constexpr bool IsArabicBlockNonFormat(uint8_t a, uint8_t b) {
+  return (a & 0xFC) == 0xD8 && !(a == 0xD8 && (b <= 0x85 || b == 0x9C)) &&
+         !(a == 0xDB && b == 0x9D);
+}
+
+// True if [p, end) is all ASCII, or all IsArabicBlockNonFormat code points
+// (Arabic and Persian letters, Arabic marks and digits).
+bool IsAsciiOrArabicBlockOnly(const uint8_t* p, const uint8_t* end) {
   const uint8_t* q = p;
   while (q < end && *q < 0x80) ++q;
   if (q == end) return true;
   if (q != p) return false;
   for (; q + 1 < end; q += 2) {
-    const bool letter =
-        (q[0] == 0xD8 && q[1] >= 0xA1) || (q[0] == 0xD9 && q[1] <= 0x8A);
-    if (!letter) return false;
+    if (!IsArabicBlockNonFormat(q[0], q[1])) return false;
   }
   return q == end;
 }
 
-// True if every word of [s, s + n) is all ASCII or all Arabic letters (see
-// IsAsciiOrArabicLettersOnly): no non-ASCII byte is the lead of anything
-// but an Arabic letter, and no ASCII word byte touches a non-ASCII byte.
-// The common case, told in one branch-free pass, with no tokens.
-bool AllWordsAsciiOrArabicLetters(const uint8_t* s, size_t n) {
+// True if every word of [s, s + n) is all ASCII or all Arabic block (see
+// IsAsciiOrArabicBlockOnly): no non-ASCII byte is the lead of anything but
+// an IsArabicBlockNonFormat code point, and no ASCII word byte touches a
+// non-ASCII byte. The common case, told in one branch-free pass, with no
+// tokens.
+bool AllWordsAsciiOrArabicBlock(const uint8_t* s, size_t n) {
   size_t i = 0;
   uint8_t other = 0;
 #if defined(__SSE2__)
@@ -158,13 +167,18 @@ bool AllWordsAsciiOrArabicLetters(const uint8_t* s, size_t n) {
     const __m128i b_high = _mm_cmplt_epi8(b, _mm_setzero_si128());
     const __m128i lead =
         _mm_andnot_si128(internal::BytesBelow(a, 0xC0), a_high);
-    const __m128i d8 = _mm_andnot_si128(
-        internal::BytesBelow(b, 0xA1),
-        _mm_cmpeq_epi8(a, _mm_set1_epi8(static_cast<char>(0xD8))));
-    const __m128i d9 = _mm_and_si128(
-        internal::BytesBelow(b, 0x8B),
-        _mm_cmpeq_epi8(a, _mm_set1_epi8(static_cast<char>(0xD9))));
-    const __m128i bad_lead = _mm_andnot_si128(_mm_or_si128(d8, d9), lead);
+    const __m128i block =
+        _mm_cmpeq_epi8(_mm_and_si128(a, _mm_set1_epi8(static_cast<char>(0xFC))),
+                       _mm_set1_epi8(static_cast<char>(0xD8)));
+    const __m128i format = _mm_or_si128(
+        _mm_and_si128(
+            internal::BytesEqual(a, static_cast<char>(0xD8)),
+            _mm_or_si128(internal::BytesBelow(b, 0x86),
+                         internal::BytesEqual(b, static_cast<char>(0x9C)))),
+        _mm_and_si128(internal::BytesEqual(a, static_cast<char>(0xDB)),
+                      internal::BytesEqual(b, static_cast<char>(0x9D))));
+    const __m128i bad_lead =
+        _mm_andnot_si128(_mm_andnot_si128(format, block), lead);
     acc = _mm_or_si128(acc, bad_lead);
     acc = _mm_or_si128(acc, _mm_and_si128(a_high, ascii_word(b)));
     acc = _mm_or_si128(acc, _mm_and_si128(ascii_word(a), b_high));
@@ -179,10 +193,8 @@ bool AllWordsAsciiOrArabicLetters(const uint8_t* s, size_t n) {
   for (; i + 1 < n; ++i) {
     const uint8_t a = s[i], b = s[i + 1];
     // After a lead byte, b is a continuation byte (0x80–0xBF).
-    const uint8_t arabic_letter =
-        ((a == 0xD8) & (b >= 0xA1)) | ((a == 0xD9) & (b <= 0x8A));
-    other |= ((a >= 0xC0) & (arabic_letter ^ 1)) |
-             ((a >= 0x80) & ascii_word_byte(b)) |
+    const uint8_t arabic = IsArabicBlockNonFormat(a, b);
+    other |= ((a >= 0xC0) & (arabic ^ 1)) | ((a >= 0x80) & ascii_word_byte(b)) |
              (ascii_word_byte(a) & (b >= 0x80));
   }
   return other == 0;
@@ -225,15 +237,16 @@ View ReverseOverrides(const View& source,
   return std::move(b).Finish();
 }
 
-}  // namespace
-
-std::optional<View> BuildSkeletonView(
-    const View& source, const ConfusableTable& table,
-    const std::vector<OriginalRange>& rlo_runs, TextSignals* signals) {
+// `shortcuts`: whether words Plan() would leave as they are may be told
+// from their bytes and skipped (false only for tests: see
+// BuildSkeletonViewWordByWord).
+std::optional<View> Build(const View& source, const ConfusableTable& table,
+                          const std::vector<OriginalRange>& rlo_runs,
+                          TextSignals* signals, bool shortcuts) {
   const absl::string_view text = source.text();
   // Eight bytes at a time: English comments are read to the end here.
-  bool ascii = true;
-  {
+  bool ascii = shortcuts;
+  if (ascii) {
     const char* p = text.data();
     size_t k = 0;
     for (; ascii && k + 8 <= text.size(); k += 8) {
@@ -247,19 +260,23 @@ std::optional<View> BuildSkeletonView(
   }
   std::optional<View> result;
   if (!ascii &&
-      !AllWordsAsciiOrArabicLetters(
-          reinterpret_cast<const uint8_t*>(text.data()), text.size())) {
+      !(shortcuts &&
+        AllWordsAsciiOrArabicBlock(
+            reinterpret_cast<const uint8_t*>(text.data()), text.size()))) {
     const auto* s = reinterpret_cast<const uint8_t*>(text.data());
     // Built on the first word that changes; most comments have none.
     std::optional<ViewBuilder> b;
     uint32_t done = 0;  // source bytes emitted so far
     absl::InlinedVector<CodePoint, 32> cps;
     for (const Token& t : source.tokens()) {
-      // Words of plain ASCII, or of Arabic letters only (U+0621–U+064A),
-      // need nothing: no look-alike, mark or second script can be in them.
-      // Most words are one or the other; tell from the bytes, before
+      // Words of plain ASCII, or of the Arabic block only (letters,
+      // Persian ones too, marks and digits, but no format character), need
+      // nothing: no look-alike, stripped mark or second script can be in
+      // them. Most words are one or the other; tell from the bytes, before
       // decoding anything.
-      if (IsAsciiOrArabicLettersOnly(s + t.begin, s + t.end)) continue;
+      if (shortcuts && IsAsciiOrArabicBlockOnly(s + t.begin, s + t.end)) {
+        continue;
+      }
       cps.clear();
       int32_t i = static_cast<int32_t>(t.begin);
       while (i < static_cast<int32_t>(t.end)) {
@@ -285,5 +302,23 @@ std::optional<View> BuildSkeletonView(
   if (rlo_runs.empty()) return result;
   return ReverseOverrides(result ? *result : source, rlo_runs);
 }
+
+}  // namespace
+
+std::optional<View> BuildSkeletonView(
+    const View& source, const ConfusableTable& table,
+    const std::vector<OriginalRange>& rlo_runs, TextSignals* signals) {
+  return Build(source, table, rlo_runs, signals, /*shortcuts=*/true);
+}
+
+namespace skeleton_internal {
+
+std::optional<View> BuildSkeletonViewWordByWord(
+    const View& source, const ConfusableTable& table,
+    const std::vector<OriginalRange>& rlo_runs, TextSignals* signals) {
+  return Build(source, table, rlo_runs, signals, /*shortcuts=*/false);
+}
+
+}  // namespace skeleton_internal
 
 }  // namespace hakam

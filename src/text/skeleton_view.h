@@ -28,9 +28,19 @@ namespace hakam {
 // `rlo_runs`: original byte ranges under a right-to-left override, ordered.
 // Updates mixed_script_words, digits_in_arabic_words and letters_changed
 // in `*signals`. Returns std::nullopt when the view would equal `source`.
-std::optional<View> BuildSkeletonView(const View& source,
-                                      const ConfusableTable& table,
-                                      const std::vector<OriginalRange>& rlo_runs,
-                                      TextSignals* signals);
+std::optional<View> BuildSkeletonView(
+    const View& source, const ConfusableTable& table,
+    const std::vector<OriginalRange>& rlo_runs, TextSignals* signals);
+
+namespace skeleton_internal {
+
+// BuildSkeletonView without its shortcuts: every word is decoded and
+// weighed, none skipped for what its bytes show. For tests, which hold the
+// shortcuts to it.
+std::optional<View> BuildSkeletonViewWordByWord(
+    const View& source, const ConfusableTable& table,
+    const std::vector<OriginalRange>& rlo_runs, TextSignals* signals);
+
+}  // namespace skeleton_internal
 
 }  // namespace hakam
