@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -137,6 +138,18 @@ absl::Status Engine::Run(Evaluation& e, hakam::v1::Decision& d) const {
   // each read costs 32 ns against 75 (docs/performance-log.md,
   // 2026-11-30 14:40), and a decision reads three.
   const auto start = std::chrono::steady_clock::now();
+  // Clear() frees the sub-messages every decision sets, only for them to be
+  // allocated again below: a reused Decision (batch callers, the
+  // benchmarks) keeps them, cleared, and gets them back once the pipeline
+  // has run. Not on an arena, where release_*() would copy.
+  std::unique_ptr<google::protobuf::Duration> kept_duration;
+  std::unique_ptr<google::protobuf::Timestamp> kept_timestamp;
+  std::unique_ptr<hakam::v1::TextSignals> kept_signals;
+  if (d.GetArena() == nullptr) {
+    kept_duration.reset(d.release_processing_time());
+    kept_timestamp.reset(d.release_decided_at());
+    kept_signals.reset(d.release_signals());
+  }
   d.Clear();
   const std::shared_ptr<const Snapshot> snap = snapshot();
   if (absl::Status s = snap->pipeline->Run(e); !s.ok()) return s;
@@ -144,6 +157,18 @@ absl::Status Engine::Run(Evaluation& e, hakam::v1::Decision& d) const {
   const auto end = std::chrono::steady_clock::now();
   const absl::Time decided_at =
       absl::FromChrono(std::chrono::system_clock::now());
+  if (kept_duration != nullptr) {
+    kept_duration->Clear();
+    d.set_allocated_processing_time(kept_duration.release());
+  }
+  if (kept_timestamp != nullptr) {
+    kept_timestamp->Clear();
+    d.set_allocated_decided_at(kept_timestamp.release());
+  }
+  if (kept_signals != nullptr) {
+    kept_signals->Clear();
+    d.set_allocated_signals(kept_signals.release());
+  }
   NewDecisionId(decided_at, d.mutable_decision_id());
   FillDecision(e, *snap->ruleset, d);
   SetDuration(

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include <gmock/gmock.h>
+#include <google/protobuf/arena.h>
 #include <gtest/gtest.h>
 
 #include "absl/synchronization/mutex.h"
@@ -131,6 +132,27 @@ TEST(EngineTest, AReusedDecisionHoldsOnlyTheLatestComment) {
     EXPECT_GT(reused.reasons_size() + (reused.action() == hakam::v1::ALLOW),
               0)
         << text;
+  }
+}
+
+// The engine keeps a reused Decision's sub-messages across Clear() only
+// off an arena; one on an arena is cleared and filled as any other.
+TEST(EngineTest, ADecisionOnAnArenaIsFilledLikeAnyOther) {
+  auto engine = testing::TestEngine();
+  ASSERT_NE(engine, nullptr);
+  google::protobuf::Arena arena;
+  auto* on_arena =
+      google::protobuf::Arena::CreateMessage<hakam::v1::Decision>(&arena);
+  for (const std::string text : {"idiot idiot", "Iraq's parliament met"}) {
+    ASSERT_TRUE(engine->Evaluate(Comment(text), on_arena).ok()) << text;
+    absl::StatusOr<hakam::v1::Decision> fresh = engine->Evaluate(Comment(text));
+    ASSERT_TRUE(fresh.ok());
+    EXPECT_TRUE(on_arena->has_processing_time() && on_arena->has_decided_at() &&
+                on_arena->has_signals());
+    EXPECT_EQ(on_arena->signals().SerializeAsString(),
+              fresh->signals().SerializeAsString())
+        << text;
+    EXPECT_EQ(on_arena->action(), fresh->action()) << text;
   }
 }
 
