@@ -248,8 +248,8 @@ void WordIndex::Key(absl::string_view word, std::string* key) const {
       int32_t len = 0;
       // ASCII first, a byte at a time without decoding: English words and
       // the Latin half of Arabizi readings are most of this view's tokens.
-      // Only the vowel markers are dropped and l read as i there (no ASCII
-      // letter has an Arabizi class).
+      // Only the vowel markers are dropped and l and kIOrLMarker read as i
+      // there (no ASCII letter has an Arabizi class).
       int32_t i = 0;
       for (; i < n && s[i] < 0x80; ++i) {
         const uint8_t c = s[i];

@@ -6,9 +6,6 @@
 #include <algorithm>
 #include <cstring>
 
-#if defined(__SSE2__)
-#endif
-
 #include "absl/container/inlined_vector.h"
 #include "text/byte_classes.h"
 #include "text/script.h"
@@ -121,8 +118,8 @@ void Emit(const absl::InlinedVector<CodePoint, 32>& cps, const WordPlan& plan,
 // Whether `a b`, a lead byte and its continuation byte, is a code point of
 // the Arabic block, U+0600–U+06FF (leads D8–DB), other than the block's
 // format characters (U+0600–U+0605, U+061C, U+06DD). A word of these alone
-// is one Plan() leaves as it is: one script, no ASCII look-alike or digit,
-// no format character, and its marks stacked on Arabic letters.
+// is one Plan() leaves as it is: one script, no ASCII look-alike, no ASCII
+// digit, no format character, and no mark stacked on another script.
 constexpr bool IsArabicBlockNonFormat(uint8_t a, uint8_t b) {
   return (a & 0xFC) == 0xD8 && !(a == 0xD8 && (b <= 0x85 || b == 0x9C)) &&
          !(a == 0xDB && b == 0x9D);

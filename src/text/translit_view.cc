@@ -6,9 +6,6 @@
 #include <cstring>
 #include <string>
 
-#if defined(__SSE2__)
-#endif
-
 #include "absl/container/inlined_vector.h"
 #include "absl/numeric/bits.h"
 #include "absl/strings/ascii.h"
@@ -88,6 +85,19 @@ bool IsArabiziMarkerWord(absl::string_view text, uint32_t begin, uint32_t end) {
   return (len - 3 <= 4) &
          (kMarkerTable.slots[MarkerTable::Slot(key, kMarkerTable.multiplier)] ==
           key);
+}
+
+// The end of the word [begin, end) once its trailing punctuation is cut
+// ("idiot!", "yes'", "ok+"): punctuation, not leet. A trailing $ stays
+// ("a$$"). Returns `begin` if nothing is left.
+uint32_t CutTrailingPunctuation(absl::string_view text, uint32_t begin,
+                                uint32_t end) {
+  while (end > begin &&
+         !absl::ascii_isalnum(static_cast<unsigned char>(text[end - 1])) &&
+         text[end - 1] != '$') {
+    --end;
+  }
+  return end;
 }
 
 // Digits followed by a unit or ordinal suffix ("45s", "3d", "5g", "2nd").
@@ -245,11 +255,7 @@ bool MayHaveReading(absl::string_view text) {
   uint32_t base = 0;  // of the block `m` holds
   // The chunk [begin, end), which ends in the block at `base`.
   auto may_have_reading = [&](uint32_t end) {
-    while (end > begin &&
-           !absl::ascii_isalnum(static_cast<unsigned char>(text[end - 1])) &&
-           text[end - 1] != '$') {
-      --end;
-    }
+    end = CutTrailingPunctuation(text, begin, end);
     if (end == begin) return false;
     bool letter, other;
     if (begin >= base) {
@@ -559,11 +565,7 @@ std::optional<View> BuildTranslitView(const View& source) {
     // Trailing symbols ("idiot!", "yes'", "ok+") are punctuation, not
     // leet: cut before the chunk's bytes are classified, so that they do
     // not make the view needed.
-    while (end > begin &&
-           !absl::ascii_isalnum(static_cast<unsigned char>(text[end - 1])) &&
-           text[end - 1] != '$') {
-      --end;
-    }
+    end = CutTrailingPunctuation(text, begin, end);
     if (end == begin) return;
     Chunk c{begin, end};
     if (begin / 64 == (end - 1) / 64) {

@@ -12,6 +12,15 @@
 //     kVowelUMarker) so Arabic word rules can match "ya 7mar" or "kalb".
 //     The Arabic reading follows the Latin one, separated by a space.
 //
+// A word here is a run of letters, digits, apostrophes and the symbols
+// @ $ ! | + (other punctuation ends it), less its trailing punctuation
+// other than $ ("idiot!" is read as "idiot"). Digits followed by a unit or
+// ordinal ("45s", "3d", "2nd", "10pm") are numbers, neither leet nor
+// Arabizi. An apostrophe alone ("don't") does not make the view needed;
+// in a view built anyway it reads as a space. The words that make a
+// comment Arabizi without digits: enta inta ente enti inti entu intu
+// wallah wallahi walla yalla mesh mish msh shu shou khalas habibi.
+//
 // Arabic-script words are left out of this view (replaced by a space):
 // Arabic rules match them in the other views, and only text that was
 // written in Latin letters should meet the looser Arabizi spelling.

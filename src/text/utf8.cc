@@ -1,24 +1,28 @@
 #include "text/utf8.h"
 
+#include <simdjson.h>
 #include <unicode/utf8.h>
 
 #include <cstdint>
 #include <cstring>
 
 #include "absl/strings/str_format.h"
-#include "simdjson.h"
 
 namespace hakam {
 
 size_t FindInvalidUtf8(absl::string_view text) {
+  // ICU's int32_t indexing reads 2 GiB at most (the request size limit is
+  // far below that): past it, the text is reported invalid (see utf8.h).
+  if (text.size() > static_cast<size_t>(INT32_MAX)) {
+    const size_t bad = FindInvalidUtf8(text.substr(0, INT32_MAX));
+    return bad < static_cast<size_t>(INT32_MAX) ? bad : INT32_MAX;
+  }
   // Every comment is validated, and nearly all are valid: simdjson's
   // validator (SIMD, chosen for the CPU at run time) says so in about half
   // the time of the scan below, which is only needed to find the offset.
   if (simdjson::validate_utf8(text.data(), text.size())) return text.size();
   const auto* s = reinterpret_cast<const uint8_t*>(text.data());
   const int32_t length = static_cast<int32_t>(text.size());
-  // ICU's int32_t indexing bounds comments to 2 GiB; the request size limit
-  // is far below that.
   int32_t i = 0;
   while (i < length) {
     // Fast paths for what comments are made of: eight ASCII bytes at a

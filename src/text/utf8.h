@@ -23,7 +23,9 @@ namespace hakam {
 // NUL bytes are valid UTF-8 and accepted.
 absl::Status ValidateUtf8(absl::string_view text, absl::string_view field);
 
-// Byte offset of the first invalid sequence, or text.size() if valid.
+// Byte offset of the first invalid sequence, or text.size() if valid. Only
+// the first 2 GiB (INT32_MAX bytes) are read, ICU's limit: a longer text
+// valid that far is reported invalid at INT32_MAX.
 size_t FindInvalidUtf8(absl::string_view text);
 
 // Number of code points in the valid UTF-8 prefix text[0, byte_offset).

@@ -4,11 +4,11 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <memory>
 #include <random>
 #include <string>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/string_view.h"
 #include "text/normalizer.h"
 
@@ -22,7 +22,7 @@ namespace {
 // unit (45s, 2nd); or is an Arabizi marker word.
 bool EnglishNeedsView(absl::string_view text) {
   auto chunk_byte = [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) ||
+    return absl::ascii_isalnum(static_cast<unsigned char>(c)) ||
            absl::string_view("'@$!|+").find(c) != absl::string_view::npos;
   };
   static constexpr std::array<absl::string_view, 18> kMarkers = {
@@ -31,7 +31,9 @@ bool EnglishNeedsView(absl::string_view text) {
       "mish", "msh",    "shu",     "shou",  "khalas", "habibi"};
   auto number_with_unit = [](absl::string_view w) {
     size_t i = 0;
-    while (i < w.size() && std::isdigit(static_cast<unsigned char>(w[i]))) ++i;
+    while (i < w.size() &&
+           absl::ascii_isdigit(static_cast<unsigned char>(w[i])))
+      ++i;
     static constexpr std::array<absl::string_view, 14> kUnits = {
         "",  "s",  "d",  "k",  "g",  "m",  "h",
         "x", "th", "st", "nd", "rd", "am", "pm"};
@@ -48,7 +50,7 @@ bool EnglishNeedsView(absl::string_view text) {
     while (end < text.size() && chunk_byte(text[end])) ++end;
     const size_t next = end;
     while (end > i &&
-           !std::isalnum(static_cast<unsigned char>(text[end - 1])) &&
+           !absl::ascii_isalnum(static_cast<unsigned char>(text[end - 1])) &&
            text[end - 1] != '$') {
       --end;
     }
@@ -56,8 +58,8 @@ bool EnglishNeedsView(absl::string_view text) {
     i = next;
     bool letter = false, digit = false, symbol = false;
     for (char c : word) {
-      letter |= std::isalpha(static_cast<unsigned char>(c)) != 0;
-      digit |= std::isdigit(static_cast<unsigned char>(c)) != 0;
+      letter |= absl::ascii_isalpha(static_cast<unsigned char>(c));
+      digit |= absl::ascii_isdigit(static_cast<unsigned char>(c));
       symbol |= absl::string_view("@$!|+").find(c) != absl::string_view::npos;
     }
     if (!letter || (digit && number_with_unit(word))) continue;
@@ -76,13 +78,24 @@ class TranslitViewTest : public ::testing::Test {
     ASSERT_TRUE(n.ok()) << n.status();
     normalizer_ = *std::move(n);
   }
-  // Whether the view is built over `text`'s skeleton view.
-  bool Built(absl::string_view text, std::string* source_text) {
+  // Whether the view is built over `text`'s skeleton view (`*built`), and
+  // that view's text (`*source_text`).
+  void Build(absl::string_view text, bool* built, std::string* source_text) {
     auto t = normalizer_->Normalize(text, ViewBit(ViewId::kSkeleton));
-    EXPECT_TRUE(t.ok()) << t.status();
+    ASSERT_TRUE(t.ok()) << t.status();
     const View& source = t->view(ViewId::kSkeleton);
     *source_text = std::string(source.text());
-    return BuildTranslitView(source).has_value();
+    *built = BuildTranslitView(source).has_value();
+  }
+  // Expects the view built over `text` exactly when EnglishNeedsView says;
+  // returns whether it was.
+  bool ExpectAsSpecified(absl::string_view text) {
+    bool built = false;
+    std::string source;
+    Build(text, &built, &source);
+    EXPECT_EQ(built, EnglishNeedsView(source))
+        << "[" << std::string(text) << "]";
+    return built;
   }
   std::unique_ptr<const Normalizer> normalizer_;
 };
@@ -92,19 +105,13 @@ TEST_F(TranslitViewTest, EnglishNeedsTheViewOnlyForAWordToRead) {
        {"you are an idiot", "idiot!", "what?! no!!", "don't you dare",
         "'quoted' words", "in 2003 and 45s, the 2nd time", "a + b | c",
         "!!! @@@ $$$", "wallah's", "entail"}) {
-    std::string source;
-    const bool built = Built(text, &source);
-    EXPECT_EQ(built, EnglishNeedsView(source)) << text;
-    EXPECT_FALSE(built) << text;
+    EXPECT_FALSE(ExpectAsSpecified(text)) << text;
   }
   for (absl::string_view text :
        {"sh!t", "a$$hole", "1d10t", "b1tch please", "ya 7mar", "enta kalb",
         "yalla", "mesh", "you are f|lth", "kalb 5ara", "enta's kalb enta",
         "enta'", "ENTA"}) {
-    std::string source;
-    const bool built = Built(text, &source);
-    EXPECT_EQ(built, EnglishNeedsView(source)) << text;
-    EXPECT_TRUE(built) << text;
+    EXPECT_TRUE(ExpectAsSpecified(text)) << text;
   }
 }
 
@@ -123,13 +130,22 @@ TEST_F(TranslitViewTest, WordsAtBlockEdges) {
         if (!flush.empty()) flush.back() = ' ';
         flush.append(word.data(), word.size());
         for (const std::string& t : {text, flush}) {
-          std::string source;
-          const bool built = Built(t, &source);
-          EXPECT_EQ(built, EnglishNeedsView(source)) << "[" << t << "]";
+          ExpectAsSpecified(t);
         }
       }
     }
   }
+}
+
+// A word that starts in one 64-byte block and runs to the end of a text
+// of whole blocks: read across blocks, after the last block's scan.
+TEST_F(TranslitViewTest, WordAcrossBlocksToTheEnd) {
+  const std::string head(60, ' ');
+  const std::string body(66, 'b');
+  EXPECT_TRUE(ExpectAsSpecified(head + "a" + body + "7"));   // 128 bytes
+  EXPECT_FALSE(ExpectAsSpecified(head + "a" + body + "!"));  // cut: punctuation
+  EXPECT_FALSE(ExpectAsSpecified(head + "ab" + body));
+  EXPECT_TRUE(ExpectAsSpecified(head + "7" + body + "a"));
 }
 
 TEST_F(TranslitViewTest, RandomEnglishAgreesWithTheSpecification) {
@@ -152,8 +168,9 @@ TEST_F(TranslitViewTest, RandomEnglishAgreesWithTheSpecification) {
                                           : kPlain[rng() % kPlain.size()];
       text.append(piece.data(), piece.size());
     }
+    bool view = false;
     std::string source;
-    const bool view = Built(text, &source);
+    Build(text, &view, &source);
     built += view;
     ASSERT_EQ(view, EnglishNeedsView(source)) << "[" << text << "]";
   }

@@ -53,11 +53,42 @@ TEST(Utf8Test, AgreesWithIcuOnRandomText) {
   // Mostly ASCII and 2-byte sequences (the fast paths), with longer
   // sequences and stray bytes at every position relative to 16- and 64-byte
   // blocks.
-  const std::vector<std::string> pieces = {
-      "a", " ", "Z", "\x01", "\xD9\x84", "\xD8\xA7", "\xC3\xA9", "\xC2\x80",
-      "\xDF\xBF", "\xE2\x80\x8B", "\xF0\x9F\x98\x80", "\x80", "\xBF", "\xC0\xAF",
-      "\xC1\xBF", "\xC2", "\xD9", "\xE2\x82", "\xED\xA0\x80", "\xF4\x90\x80\x80",
-      "\xF5", "\xFF", "\xFE"};
+  // The first kValid pieces are valid; among them the edges of each
+  // sequence length (U+0800, U+D7FF before the surrogates, U+E000 after
+  // them, U+FFFF, U+10000, U+10FFFF), where a validator's range checks sit.
+  constexpr size_t kValid = 16;
+  const std::vector<std::string> pieces = {"a",
+                                           " ",
+                                           "Z",
+                                           "\x01",
+                                           "\xD9\x84",
+                                           "\xD8\xA7",
+                                           "\xC3\xA9",
+                                           "\xC2\x80",
+                                           "\xDF\xBF",
+                                           "\xE2\x80\x8B",
+                                           "\xE0\xA0\x80",
+                                           "\xED\x9F\xBF",
+                                           "\xEE\x80\x80",
+                                           "\xEF\xBF\xBF",
+                                           "\xF0\x90\x80\x80",
+                                           "\xF4\x8F\xBF\xBF",
+                                           "\xF0\x9F\x98\x80",
+                                           "\x80",
+                                           "\xBF",
+                                           "\xC0\xAF",
+                                           "\xC1\xBF",
+                                           "\xC2",
+                                           "\xD9",
+                                           "\xE2\x82",
+                                           "\xED\xA0\x80",
+                                           "\xF4\x90\x80\x80",
+                                           "\xF5",
+                                           "\xFF",
+                                           "\xFE",
+                                           "\xE0\x9F\xBF",
+                                           "\xF0\x8F\xBF\xBF",
+                                           "\xED\xBF\xBF"};
   uint64_t state = 42;
   auto next = [&state]() {
     state = state * 6364136223846793005ULL + 1442695040888963407ULL;
@@ -69,7 +100,8 @@ TEST(Utf8Test, AgreesWithIcuOnRandomText) {
     const bool clean = next() % 2;  // mostly valid: errors late in the text
     for (int k = 0; k < len; ++k) {
       const uint64_t r = next() % 100;
-      const size_t piece = clean && r < 97 ? r % 10 : next() % pieces.size();
+      const size_t piece =
+          clean && r < 97 ? r % kValid : next() % pieces.size();
       text += pieces[piece];
     }
     ASSERT_EQ(FindInvalidUtf8(text), ReferenceFindInvalid(text))
