@@ -91,27 +91,29 @@ inline uint16_t LoadUnit(absl::string_view s, size_t at) {
 inline int CliticPrefixLengths(absl::string_view token, uint8_t* lengths) {
   using clitic_internal::LoadUnit;
   using clitic_internal::Unit;
+  // An int, not a bool: the tests below combine with & and |, on purpose.
+  auto is = [](uint16_t unit, uint32_t letter) -> int {
+    return unit == Unit(letter);
+  };
   const uint16_t first = LoadUnit(token, 0);
-  const bool conjunction =
-      (first == Unit(kCliticWaw)) | (first == Unit(kCliticFa));
+  const int conjunction = is(first, kCliticWaw) | is(first, kCliticFa);
   const size_t base = conjunction ? 2 : 0;  // bytes
   const uint16_t a = LoadUnit(token, base), b = LoadUnit(token, base + 2),
                  d = LoadUnit(token, base + 4);
-  const bool ba_or_kaf = (a == Unit(kCliticBa)) | (a == Unit(kCliticKaf));
+  const int ba_or_kaf = is(a, kCliticBa) | is(a, kCliticKaf);
   int count = 0;
   lengths[count++] = 0;
   lengths[count] = 2;
   count += conjunction;
   // بال كال
   lengths[count] = static_cast<uint8_t>(base + 6);
-  count += ba_or_kaf & (b == Unit(kCliticAlef)) & (d == Unit(kCliticLam));
+  count += ba_or_kaf & is(b, kCliticAlef) & is(d, kCliticLam);
   // ال لل
   lengths[count] = static_cast<uint8_t>(base + 4);
-  count += ((a == Unit(kCliticAlef)) | (a == Unit(kCliticLam))) &
-           (b == Unit(kCliticLam));
+  count += (is(a, kCliticAlef) | is(a, kCliticLam)) & is(b, kCliticLam);
   // ب ك ل
   lengths[count] = static_cast<uint8_t>(base + 2);
-  count += ba_or_kaf | (a == Unit(kCliticLam));
+  count += ba_or_kaf | is(a, kCliticLam);
   return count;
 }
 
@@ -126,7 +128,10 @@ inline int CliticSuffixLengths(absl::string_view token, uint8_t* lengths) {
   const uint16_t c0 = n >= 2 ? LoadUnit(token, n - 2) : 0;
   const uint16_t c1 = n >= 4 ? LoadUnit(token, n - 4) : 0;
   const uint16_t c2 = n >= 6 ? LoadUnit(token, n - 6) : 0;
-  auto is = [](uint16_t unit, uint32_t letter) { return unit == Unit(letter); };
+  // An int, not a bool: the tests below combine with & and |, on purpose.
+  auto is = [](uint16_t unit, uint32_t letter) -> int {
+    return unit == Unit(letter);
+  };
   int count = 0;
   lengths[count++] = 0;
   // ك ه ي

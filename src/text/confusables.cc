@@ -5,6 +5,7 @@
 #include <unicode/utf8.h>
 
 #include <string>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 
@@ -70,9 +71,13 @@ ConfusableTable::Create() {
     auto it = lower.find(skeleton);
     if (it != lower.end()) table->to_arabic_[static_cast<int>(it->second)] = c;
   }
-  if (table->to_arabic_['l'] != 0) table->to_arabic_['1'] = table->to_arabic_['l'];
-  if (table->to_arabic_['l'] != 0) table->to_arabic_['|'] = table->to_arabic_['l'];
-  if (table->to_arabic_['o'] != 0) table->to_arabic_['0'] = table->to_arabic_['o'];
+  // Leet digits and symbols read as the letters they stand for.
+  for (const auto& [leet, letter] :
+       {std::pair<uint8_t, uint8_t>{'1', 'l'}, {'|', 'l'}, {'0', 'o'}}) {
+    if (table->to_arabic_[letter] != 0) {
+      table->to_arabic_[leet] = table->to_arabic_[letter];
+    }
+  }
   if (U_FAILURE(status)) {
     return absl::InternalError(
         absl::StrCat("ICU uspoof skeleton: ", u_errorName(status)));
