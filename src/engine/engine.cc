@@ -40,6 +40,42 @@ void SetDuration(int64_t ns, google::protobuf::Duration* out) {
   out->set_nanos(static_cast<int32_t>(ns % kNanosPerSecond));
 }
 
+// The sub-messages every decision sets. Clear() frees them, only for them
+// to be allocated again a few lines on: a reused Decision (batch callers,
+// the benchmarks) keeps them across it instead. Off an arena only, where
+// release_*() would copy.
+class KeptSubmessages {
+ public:
+  // Takes them out of `d`, before d.Clear().
+  explicit KeptSubmessages(hakam::v1::Decision& d) {
+    if (d.GetArena() != nullptr) return;
+    duration_.reset(d.release_processing_time());
+    timestamp_.reset(d.release_decided_at());
+    signals_.reset(d.release_signals());
+  }
+  // Puts them back into `d`, cleared, for the decision to fill. What is not
+  // put back is freed with this object (a failed evaluation).
+  void GiveBack(hakam::v1::Decision& d) {
+    using D = hakam::v1::Decision;
+    Reattach(duration_, d, &D::set_allocated_processing_time);
+    Reattach(timestamp_, d, &D::set_allocated_decided_at);
+    Reattach(signals_, d, &D::set_allocated_signals);
+  }
+
+ private:
+  template <typename M>
+  static void Reattach(std::unique_ptr<M>& kept, hakam::v1::Decision& d,
+                       void (hakam::v1::Decision::*set_allocated)(M*)) {
+    if (kept == nullptr) return;
+    kept->Clear();
+    (d.*set_allocated)(kept.release());
+  }
+
+  std::unique_ptr<google::protobuf::Duration> duration_;
+  std::unique_ptr<google::protobuf::Timestamp> timestamp_;
+  std::unique_ptr<hakam::v1::TextSignals> signals_;
+};
+
 }  // namespace
 
 Engine::Engine(std::unique_ptr<const RuleSource> source, EngineOptions options,
@@ -138,18 +174,7 @@ absl::Status Engine::Run(Evaluation& e, hakam::v1::Decision& d) const {
   // each read costs 32 ns against 75 (docs/performance-log.md,
   // 2026-11-30 14:40), and a decision reads three.
   const auto start = std::chrono::steady_clock::now();
-  // Clear() frees the sub-messages every decision sets, only for them to be
-  // allocated again below: a reused Decision (batch callers, the
-  // benchmarks) keeps them, cleared, and gets them back once the pipeline
-  // has run. Not on an arena, where release_*() would copy.
-  std::unique_ptr<google::protobuf::Duration> kept_duration;
-  std::unique_ptr<google::protobuf::Timestamp> kept_timestamp;
-  std::unique_ptr<hakam::v1::TextSignals> kept_signals;
-  if (d.GetArena() == nullptr) {
-    kept_duration.reset(d.release_processing_time());
-    kept_timestamp.reset(d.release_decided_at());
-    kept_signals.reset(d.release_signals());
-  }
+  KeptSubmessages kept(d);
   d.Clear();
   const std::shared_ptr<const Snapshot> snap = snapshot();
   if (absl::Status s = snap->pipeline->Run(e); !s.ok()) return s;
@@ -157,18 +182,7 @@ absl::Status Engine::Run(Evaluation& e, hakam::v1::Decision& d) const {
   const auto end = std::chrono::steady_clock::now();
   const absl::Time decided_at =
       absl::FromChrono(std::chrono::system_clock::now());
-  if (kept_duration != nullptr) {
-    kept_duration->Clear();
-    d.set_allocated_processing_time(kept_duration.release());
-  }
-  if (kept_timestamp != nullptr) {
-    kept_timestamp->Clear();
-    d.set_allocated_decided_at(kept_timestamp.release());
-  }
-  if (kept_signals != nullptr) {
-    kept_signals->Clear();
-    d.set_allocated_signals(kept_signals.release());
-  }
+  kept.GiveBack(d);
   NewDecisionId(decided_at, d.mutable_decision_id());
   FillDecision(e, *snap->ruleset, d);
   SetDuration(
