@@ -15,7 +15,14 @@
 #include <string>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include "absl/numeric/bits.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "text/byte_classes.h"
 #include "text/compact_view.h"
 #include "text/skeleton_view.h"
 #include "text/translit_view.h"
@@ -96,6 +103,113 @@ constexpr std::array<char, 128> kAsciiFold = [] {
 
 bool IsAsciiLetter(uint8_t c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
 
+// The Arabic letters the folded pass copies 16 bytes at a time (see
+// FoldPlainBlock): U+0621-U+063F (lead 0xD8, second byte 0xA1-0xBF) and
+// U+0640-U+064A (lead 0xD9, second byte 0x80-0x8A), tatweel included.
+// Create() checks that each one is a letter that NFKC_Casefold leaves
+// alone and never joins to what precedes it, as the one-by-one path would
+// find in the property table.
+constexpr bool IsPlainArabicLetter(UChar32 c) {
+  return c >= 0x0621 && c <= 0x064A;
+}
+constexpr uint32_t kBlockBytes = 16;
+
+#if defined(__SSE2__)
+// What FoldPlainBlock wrote.
+struct PlainBlock {
+  uint32_t bytes;       // taken from the block: whole characters, maybe 0
+  uint32_t letters;     // letters among them
+  uint32_t last_start;  // start of the last character taken, if any
+};
+
+// Folds the longest prefix of the 16 bytes at `s` (at offset `at` of the
+// original; s[16] is read too) made only of ASCII and plain Arabic letters
+// (IsPlainArabicLetter), as the one-by-one path would: ASCII through
+// kAsciiFold, letters as they are, each output byte mapped to its whole
+// source character. Writes all 16 bytes of `out` and `map`; only the first
+// `bytes` mean anything. Needs no branch per byte: where Arabic words and
+// spaces alternate, the one-by-one path mispredicted at every word.
+PlainBlock FoldPlainBlock(const uint8_t* s, uint32_t at, char* out,
+                          OriginalRange* map) {
+  using internal::BytesBelow;
+  const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s));
+  const __m128i next =
+      _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + 1));
+  // A lead of a plain letter, whose second byte is in its range.
+  const __m128i lead = _mm_or_si128(
+      _mm_and_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(static_cast<char>(0xD8))),
+                    BytesBelow(_mm_sub_epi8(next, _mm_set1_epi8(
+                                                      static_cast<char>(0xA1))),
+                               0xBF - 0xA1 + 1)),
+      _mm_and_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(static_cast<char>(0xD9))),
+                    BytesBelow(_mm_sub_epi8(next, _mm_set1_epi8(
+                                                      static_cast<char>(0x80))),
+                               0x8A - 0x80 + 1)));
+  // The second byte of such a letter (a continuation byte, never a lead
+  // or ASCII, so no byte is both).
+  const __m128i second = _mm_slli_si128(lead, 1);
+  const uint32_t leads = static_cast<uint32_t>(_mm_movemask_epi8(lead));
+  const uint32_t ascii =
+      ~static_cast<uint32_t>(_mm_movemask_epi8(x)) & 0xFFFF;
+  const uint32_t plain =
+      ascii | leads | static_cast<uint32_t>(_mm_movemask_epi8(second));
+  // Up to the first other byte (the start of a character: a plain
+  // letter's second byte is plain); a letter whose second byte lies past
+  // the block waits for the next one.
+  uint32_t bytes = static_cast<uint32_t>(absl::countr_one(plain));
+  if (bytes == kBlockBytes) bytes -= leads >> 15;
+  const uint32_t taken = (uint32_t{1} << bytes) - 1;
+  const uint32_t ascii_letters = static_cast<uint32_t>(
+      _mm_movemask_epi8(internal::AsciiLetterBytes(x)));
+  const uint32_t letters = static_cast<uint32_t>(
+      absl::popcount((ascii_letters | leads) & taken));
+
+  // kAsciiFold: A-Z lowercased, controls but the line feed as spaces;
+  // bytes >= 0x80 fall in neither range.
+  const __m128i upper =
+      BytesBelow(_mm_sub_epi8(x, _mm_set1_epi8('A')), 'Z' - 'A' + 1);
+  const __m128i control = _mm_andnot_si128(
+      _mm_cmpeq_epi8(x, _mm_set1_epi8('\n')), BytesBelow(x, 0x20));
+  const __m128i lowered =
+      _mm_add_epi8(x, _mm_and_si128(upper, _mm_set1_epi8(0x20)));
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(out),
+                   _mm_or_si128(_mm_andnot_si128(control, lowered),
+                                _mm_and_si128(control, _mm_set1_epi8(' '))));
+
+  // map[j] = {at + j - second_j, that + 1 + (lead_j or second_j)}: as
+  // 0xFF lanes, second_j is -1 and the width 1 - (-1).
+  const __m128i iota =
+      _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  const __m128i begin8 = _mm_add_epi8(iota, second);
+  const __m128i width8 =
+      _mm_sub_epi8(_mm_set1_epi8(1), _mm_or_si128(lead, second));
+  const __m128i zero = _mm_setzero_si128();
+  const __m128i base = _mm_set1_epi32(static_cast<int>(at));
+  auto* dst = reinterpret_cast<__m128i*>(map);
+  for (int half = 0; half < 2; ++half) {
+    const __m128i b16 = half == 0 ? _mm_unpacklo_epi8(begin8, zero)
+                                  : _mm_unpackhi_epi8(begin8, zero);
+    const __m128i w16 = half == 0 ? _mm_unpacklo_epi8(width8, zero)
+                                  : _mm_unpackhi_epi8(width8, zero);
+    for (int quarter = 0; quarter < 2; ++quarter) {
+      const __m128i b32 =
+          _mm_add_epi32(base, quarter == 0 ? _mm_unpacklo_epi16(b16, zero)
+                                           : _mm_unpackhi_epi16(b16, zero));
+      const __m128i e32 =
+          _mm_add_epi32(b32, quarter == 0 ? _mm_unpacklo_epi16(w16, zero)
+                                          : _mm_unpackhi_epi16(w16, zero));
+      _mm_storeu_si128(dst++, _mm_unpacklo_epi32(b32, e32));
+      _mm_storeu_si128(dst++, _mm_unpackhi_epi32(b32, e32));
+    }
+  }
+  // The last character taken starts one byte earlier if it is a letter.
+  const uint32_t last = bytes == 0 ? 0 : bytes - 1;
+  const uint32_t last_start =
+      last - ((static_cast<uint32_t>(_mm_movemask_epi8(second)) >> last) & 1);
+  return {bytes, letters, last_start};
+}
+#endif  // __SSE2__
+
 // Builds the folded view in one pass over the original, and observes the
 // signals of the original on the way.
 //
@@ -108,11 +222,14 @@ bool IsAsciiLetter(uint8_t c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
 // English text makes no ICU call at all.
 class FoldedBuilder {
  public:
+  // `blocks`: take runs of plain characters 16 bytes at a time where SSE2
+  // is (FoldPlainBlock); false only for tests, which compare the two.
   FoldedBuilder(const icu::Normalizer2& nfkc_cf,
                 const std::array<uint8_t, kPropTableSize>& props,
                 absl::string_view original, TextSignals* signals,
-                std::vector<OriginalRange>* rlo_runs)
-      : nfkc_cf_(nfkc_cf),
+                std::vector<OriginalRange>* rlo_runs, bool blocks)
+      : blocks_(blocks),
+        nfkc_cf_(nfkc_cf),
         props_(props),
         original_(original),
         s_(reinterpret_cast<const uint8_t*>(original.data())),
@@ -147,9 +264,27 @@ class FoldedBuilder {
     uint32_t i = 0;
     uint32_t prev = 0;  // start of the previous code point
     while (i < n) {
+#if defined(__SSE2__)
+      // Reads s[i, i + 17): the last lead's second byte may be s[i + 16].
+      // Writes out[o, o + 16) and map[o, o + 16), inside the buffers: they
+      // hold the rest of the text written as is (see FlushSlow).
+      if (blocks_ && slow < 0 && rlo_start_ < 0 && n - i > kBlockBytes) {
+        const PlainBlock b = FoldPlainBlock(s + i, i, out + o, map + o);
+        if (b.bytes > 0) {
+          letters += b.letters;
+          prev = i + b.last_start;
+          i += b.bytes;
+          o += b.bytes;
+          continue;
+        }
+      }
+#endif
       const uint8_t lead = s[i];
       if (lead < 0x80) {
-        if (slow >= 0 && !flush(i)) return error_;
+        if (slow >= 0) {
+          if (!flush(i)) return error_;
+          continue;  // the blocks above may take the ASCII from here
+        }
         // The common case, in a tight loop: a run of ASCII.
         do {
           const uint8_t b = s[i];
@@ -353,6 +488,7 @@ class FoldedBuilder {
     return true;
   }
 
+  [[maybe_unused]] const bool blocks_;  // read only where SSE2 is
   const icu::Normalizer2& nfkc_cf_;
   const std::array<uint8_t, kPropTableSize>& props_;
   const absl::string_view original_;
@@ -409,6 +545,16 @@ absl::StatusOr<std::unique_ptr<const Normalizer>> Normalizer::Create(
       return absl::InternalError("ICU NFKC_Casefold data changes ASCII");
     }
   }
+  // FoldPlainBlock copies these letters as the one-by-one path would.
+  for (UChar32 c = 0; c < kPropTableSize; ++c) {
+    if (!IsPlainArabicLetter(c)) continue;
+    constexpr uint8_t kAsked =
+        kLetter | kIgnorable | kSeparator | kBoundaryBefore | kStable;
+    if ((icu->props[c] & kAsked) != (kLetter | kBoundaryBefore | kStable)) {
+      return absl::InternalError(absl::StrFormat(
+          "ICU NFKC_Casefold data changes or joins U+%04X", c));
+    }
+  }
   if (U_FAILURE(status)) {
     return absl::InternalError(
         absl::StrCat("ICU NFKC_Casefold: ", u_errorName(status)));
@@ -422,11 +568,22 @@ absl::StatusOr<std::unique_ptr<const Normalizer>> Normalizer::Create(
 
 absl::StatusOr<View> Normalizer::BuildFolded(
     absl::string_view original, TextSignals* signals,
-    std::vector<OriginalRange>* rlo_runs) const {
+    std::vector<OriginalRange>* rlo_runs, bool blocks) const {
   return FoldedBuilder(*icu_->nfkc_casefold, icu_->props, original, signals,
-                       rlo_runs)
+                       rlo_runs, blocks)
       .Build();
 }
+
+namespace normalizer_internal {
+
+absl::StatusOr<View> BuildFolded(const Normalizer& normalizer,
+                                 absl::string_view original, bool blocks,
+                                 TextSignals* signals,
+                                 std::vector<OriginalRange>* rlo_runs) {
+  return normalizer.BuildFolded(original, signals, rlo_runs, blocks);
+}
+
+}  // namespace normalizer_internal
 
 void NormalizedText::ViewNotBuilt(ViewId id) {
   std::fprintf(stderr,
@@ -461,7 +618,8 @@ absl::StatusOr<NormalizedText> Normalizer::Normalize(absl::string_view original,
     return t;
   }
   std::vector<OriginalRange> rlo_runs;
-  absl::StatusOr<View> folded = BuildFolded(original, &t.signals_, &rlo_runs);
+  absl::StatusOr<View> folded =
+      BuildFolded(original, &t.signals_, &rlo_runs, /*blocks=*/true);
   if (!folded.ok()) return folded.status();
   if (!want({ViewId::kArabic, ViewId::kSkeleton, ViewId::kCompact,
              ViewId::kTranslit})) {

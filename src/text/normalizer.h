@@ -33,6 +33,21 @@
 
 namespace hakam {
 
+class Normalizer;
+
+namespace normalizer_internal {
+
+// The `folded` view as Normalize() builds it, with the signals it observes
+// and the runs a right-to-left override reverses; with `blocks` false, a
+// character at a time, without the 16-byte blocks of plain ASCII and Arabic
+// letters. For tests, which hold the blocks to the characters.
+absl::StatusOr<View> BuildFolded(const Normalizer& normalizer,
+                                 absl::string_view original, bool blocks,
+                                 TextSignals* signals,
+                                 std::vector<OriginalRange>* rlo_runs);
+
+}  // namespace normalizer_internal
+
 // The views of one comment. Holds a reference to the original text, which
 // must outlive it.
 class NormalizedText {
@@ -90,9 +105,14 @@ class Normalizer {
              std::unique_ptr<const ConfusableTable> confusables);
   // Also observes the original's signals and finds the runs a
   // right-to-left override reverses.
+  // `blocks` as FoldedBuilder's (normalizer.cc): false only for tests.
   absl::StatusOr<View> BuildFolded(absl::string_view original,
                                    TextSignals* signals,
-                                   std::vector<OriginalRange>* rlo_runs) const;
+                                   std::vector<OriginalRange>* rlo_runs,
+                                   bool blocks) const;
+  friend absl::StatusOr<View> normalizer_internal::BuildFolded(
+      const Normalizer&, absl::string_view, bool, TextSignals*,
+      std::vector<OriginalRange>*);
 
   const NormalizerOptions options_;
   const std::unique_ptr<const IcuData> icu_;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
 #include <vector>
 
@@ -358,6 +359,97 @@ TEST_F(NormalizerTest, MarkerBytesNeverComeFromTheText) {
       EXPECT_FALSE(c == kMaskMarker || c == kIOrLMarker || c == kVowelAMarker)
           << ViewName(static_cast<ViewId>(v));
     }
+  }
+}
+
+// The folded view takes runs of ASCII and plain Arabic letters 16 bytes at
+// a time; built a character at a time it must be the same, byte for byte,
+// map for map, signal for signal.
+class FoldedBlocksTest : public NormalizerTest {
+ protected:
+  void ExpectBlocksAgree(const std::string& text) {
+    const std::string what = testing::PrintToString(text);
+    TextSignals block_signals, char_signals;
+    std::vector<OriginalRange> block_rlo, char_rlo;
+    const absl::StatusOr<View> blocks = normalizer_internal::BuildFolded(
+        *normalizer_, text, /*blocks=*/true, &block_signals, &block_rlo);
+    const absl::StatusOr<View> chars = normalizer_internal::BuildFolded(
+        *normalizer_, text, /*blocks=*/false, &char_signals, &char_rlo);
+    ASSERT_TRUE(blocks.ok()) << blocks.status();
+    ASSERT_TRUE(chars.ok()) << chars.status();
+    ASSERT_EQ(blocks->text(), chars->text()) << what;
+    for (uint32_t i = 0; i < blocks->text().size(); ++i) {
+      const OriginalRange a = blocks->MapToOriginal(i, i + 1);
+      const OriginalRange b = chars->MapToOriginal(i, i + 1);
+      ASSERT_EQ(a.begin, b.begin) << what << " @" << i;
+      ASSERT_EQ(a.end, b.end) << what << " @" << i;
+    }
+    EXPECT_EQ(block_signals.letters, char_signals.letters) << what;
+    EXPECT_EQ(block_signals.letters_changed, char_signals.letters_changed)
+        << what;
+    EXPECT_EQ(block_signals.invisible_chars, char_signals.invisible_chars)
+        << what;
+    EXPECT_EQ(block_signals.bidi_controls, char_signals.bidi_controls)
+        << what;
+    ASSERT_EQ(block_rlo.size(), char_rlo.size()) << what;
+    for (size_t k = 0; k < block_rlo.size(); ++k) {
+      EXPECT_EQ(block_rlo[k].begin, char_rlo[k].begin) << what;
+      EXPECT_EQ(block_rlo[k].end, char_rlo[k].end) << what;
+    }
+    // And Normalize() builds it with the blocks.
+    NormalizedText t = Normalize(text);
+    EXPECT_EQ(t.view(ViewId::kFolded).text(), chars->text()) << what;
+  }
+};
+
+TEST_F(FoldedBlocksTest, PlainTextIsTheSameAsCharacterByCharacter) {
+  const std::string arabic = "قال الرئيس العراقي في بغداد ان الحكومه ستعمل";
+  const std::string english = "The Prime Minister SAID on Tuesday\tthat it ";
+  for (const std::string& text :
+       {arabic, english, arabic + " " + english, english + arabic,
+        // The edges of the plain ranges: U+0620 and U+064B are not plain,
+        // U+0621, U+063F, U+0640 (tatweel) and U+064A are.
+        std::string(20, 'a') + "\u0620\u0621\u063F\u0640\u064A\u064B" +
+            std::string(20, 'B'),
+        // A letter whose second byte is the first past a block.
+        std::string(15, 'x') + "كلب" + std::string(20, 'y'),
+        std::string(31, 'x') + "كلب" + std::string(20, 'y'),
+        // Controls become spaces, but the line feed.
+        "abc\x01\x1f\r\n\x7f" + english + english}) {
+    ExpectBlocksAgree(text);
+  }
+}
+
+TEST_F(FoldedBlocksTest, RandomTextAgreesWithCharacterByCharacter) {
+  const std::vector<std::string> pieces = {
+      // ASCII: letters of both cases, digits, controls, punctuation.
+      "a", "Z", "q", "M", "7", " ", " ", " ", ".", "\n", "\r", "\t", "\x01",
+      "\x7f", "@",
+      // Plain Arabic letters, and the code points around their ranges.
+      "ا", "ب", "ك", "ل", "ي", "ة", "ء", "\u063F", "\u0640", "\u0620",
+      "\u064B", "\u0651",
+      // Other Arabic: digits, the comma, Persian letters, presentation forms.
+      "٣", "،", "پ", "ی", "\uFE8D", "\uFDFA",
+      // Latin with a diacritic, a combining mark, full-width letters.
+      "\u00C9", "\u00DF", "e\u0301", "\uFF21",
+      // Invisible and bidi characters; an override and its ends.
+      "\u200D", "\u200B", "\u202E", "\u202C", "\u2069", "\u061C",
+      // An emoji.
+      "\U0001F600"};
+  std::mt19937 rng(20261130);
+  for (int n = 0; n < 20000; ++n) {
+    std::string text;
+    const int length = static_cast<int>(rng() % 60);
+    // Long runs of one kind reach the blocks; mixed runs cut them short.
+    const bool runs = rng() % 2 == 0;
+    size_t piece = rng() % pieces.size();
+    for (int k = 0; k < length; ++k) {
+      if (!runs || rng() % 8 == 0) piece = rng() % pieces.size();
+      text += pieces[piece];
+      if (runs && rng() % 3 == 0) text += rng() % 2 ? " " : "ب";
+    }
+    ExpectBlocksAgree(text);
+    if (HasFatalFailure()) return;
   }
 }
 
