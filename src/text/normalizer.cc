@@ -133,24 +133,22 @@ PlainBlock FoldPlainBlock(const uint8_t* s, uint32_t at, char* out,
                           OriginalRange* map) {
   using internal::BytesBelow;
   const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s));
-  const __m128i next =
-      _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + 1));
+  const __m128i next = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + 1));
   // A lead of a plain letter, whose second byte is in its range.
   const __m128i lead = _mm_or_si128(
-      _mm_and_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(static_cast<char>(0xD8))),
-                    BytesBelow(_mm_sub_epi8(next, _mm_set1_epi8(
-                                                      static_cast<char>(0xA1))),
-                               0xBF - 0xA1 + 1)),
-      _mm_and_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(static_cast<char>(0xD9))),
-                    BytesBelow(_mm_sub_epi8(next, _mm_set1_epi8(
-                                                      static_cast<char>(0x80))),
-                               0x8A - 0x80 + 1)));
+      _mm_and_si128(
+          _mm_cmpeq_epi8(x, _mm_set1_epi8(static_cast<char>(0xD8))),
+          BytesBelow(_mm_sub_epi8(next, _mm_set1_epi8(static_cast<char>(0xA1))),
+                     0xBF - 0xA1 + 1)),
+      _mm_and_si128(
+          _mm_cmpeq_epi8(x, _mm_set1_epi8(static_cast<char>(0xD9))),
+          BytesBelow(_mm_sub_epi8(next, _mm_set1_epi8(static_cast<char>(0x80))),
+                     0x8A - 0x80 + 1)));
   // The second byte of such a letter (a continuation byte, never a lead
   // or ASCII, so no byte is both).
   const __m128i second = _mm_slli_si128(lead, 1);
   const uint32_t leads = static_cast<uint32_t>(_mm_movemask_epi8(lead));
-  const uint32_t ascii =
-      ~static_cast<uint32_t>(_mm_movemask_epi8(x)) & 0xFFFF;
+  const uint32_t ascii = ~static_cast<uint32_t>(_mm_movemask_epi8(x)) & 0xFFFF;
   const uint32_t plain =
       ascii | leads | static_cast<uint32_t>(_mm_movemask_epi8(second));
   // Up to the first other byte (the start of a character: a plain
@@ -159,10 +157,10 @@ PlainBlock FoldPlainBlock(const uint8_t* s, uint32_t at, char* out,
   uint32_t bytes = static_cast<uint32_t>(absl::countr_one(plain));
   if (bytes == kBlockBytes) bytes -= leads >> 15;
   const uint32_t taken = (uint32_t{1} << bytes) - 1;
-  const uint32_t ascii_letters = static_cast<uint32_t>(
-      _mm_movemask_epi8(internal::AsciiLetterBytes(x)));
-  const uint32_t letters = static_cast<uint32_t>(
-      absl::popcount((ascii_letters | leads) & taken));
+  const uint32_t ascii_letters =
+      static_cast<uint32_t>(_mm_movemask_epi8(internal::AsciiLetterBytes(x)));
+  const uint32_t letters =
+      static_cast<uint32_t>(absl::popcount((ascii_letters | leads) & taken));
 
   // kAsciiFold: A-Z lowercased, controls but the line feed as spaces;
   // bytes >= 0x80 fall in neither range.
@@ -551,8 +549,8 @@ absl::StatusOr<std::unique_ptr<const Normalizer>> Normalizer::Create(
     constexpr uint8_t kAsked =
         kLetter | kIgnorable | kSeparator | kBoundaryBefore | kStable;
     if ((icu->props[c] & kAsked) != (kLetter | kBoundaryBefore | kStable)) {
-      return absl::InternalError(absl::StrFormat(
-          "ICU NFKC_Casefold data changes or joins U+%04X", c));
+      return absl::InternalError(
+          absl::StrFormat("ICU NFKC_Casefold data changes or joins U+%04X", c));
     }
   }
   if (U_FAILURE(status)) {
