@@ -11,6 +11,7 @@
 #endif
 
 #include "absl/numeric/bits.h"
+#include "text/byte_classes.h"
 
 namespace hakam {
 namespace {
@@ -95,22 +96,57 @@ const FoldTable& TableFor(const ArabicFoldingOptions& o) {
   return o.fold_hamza_carriers ? *kWithHamza : *kWithoutHamza;
 }
 
-// Bit j set iff p[j] is 0xD8-0xDB, for j < len <= 64.
-uint64_t LeadBits(const uint8_t* p, uint32_t len) {
+// Bit j set iff p[j] is 0xD8-0xDB and its character may be one that
+// folds, for j < len <= 64; p[0, avail) may be read (avail >= len). A
+// superset: callers ask `table` about each. Most Arabic letters never fold
+// (U+0627-U+063A but ة, U+0641-U+0648, U+064A), so testing the lead and
+// its second byte against the ranges that do, 16 bytes at a time, leaves
+// a few characters a comment to look up instead of every letter:
+//
+//   0xD8 0x90-0x9A  U+0610-U+061A  Quranic marks
+//   0xD8 0xA2-0xA6  U+0622-U+0626  آ أ ؤ إ ئ
+//   0xD8 0xA9       U+0629         ة
+//   0xD9 0x80       U+0640         tatweel
+//   0xD9 0x89       U+0649         ى
+//   0xD9 0x8B-0xA9  U+064B-U+0669  tashkeel, Arabic-Indic digits
+//   0xD9 0xB0-0xB3  U+0670-U+0673  superscript alef, ٱ ٲ ٳ
+//   0xDA, 0xDB      U+0680-U+06FF  all (Persian and Urdu letters, marks,
+//                                  digits: rare)
+//
+// FoldArabic folds nothing else in U+0600-U+067F; arabic_view_test tries
+// every code point of the block at every offset of a 16-byte lane.
+uint64_t FoldCandidateBits(const uint8_t* p, uint32_t len, uint32_t avail) {
   uint64_t bits = 0;
   uint32_t j = 0;
 #if defined(__SSE2__)
-  // 0xD8-0xDB are the bytes whose top six bits are 110110.
-  for (; j + 16 <= len; j += 16) {
+  using internal::BytesBelow;
+  auto byte = [](int b) { return _mm_set1_epi8(static_cast<char>(b)); };
+  // The second byte of the lane's last lead is read from p[j + 16].
+  for (; j + 16 <= len && j + 17 <= avail; j += 16) {
     const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + j));
-    const __m128i lead =
-        _mm_cmpeq_epi8(_mm_and_si128(x, _mm_set1_epi8(static_cast<char>(0xFC))),
-                       _mm_set1_epi8(static_cast<char>(0xD8)));
+    const __m128i next =
+        _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + j + 1));
+    auto in = [&](int lo, int hi) {
+      return BytesBelow(_mm_sub_epi8(next, byte(lo)), hi - lo + 1);
+    };
+    const __m128i d8 =
+        _mm_and_si128(_mm_cmpeq_epi8(x, byte(0xD8)),
+                      _mm_or_si128(_mm_or_si128(in(0x90, 0x9A), in(0xA2, 0xA6)),
+                                   _mm_cmpeq_epi8(next, byte(0xA9))));
+    const __m128i d9 = _mm_and_si128(
+        _mm_cmpeq_epi8(x, byte(0xD9)),
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(next, byte(0x80)),
+                                  _mm_cmpeq_epi8(next, byte(0x89))),
+                     _mm_or_si128(in(0x8B, 0xA9), in(0xB0, 0xB3))));
+    const __m128i da_db =
+        _mm_cmpeq_epi8(_mm_and_si128(x, byte(0xFE)), byte(0xDA));
+    const __m128i candidate = _mm_or_si128(_mm_or_si128(d8, d9), da_db);
     bits |= static_cast<uint64_t>(
-                static_cast<uint16_t>(_mm_movemask_epi8(lead)))
+                static_cast<uint16_t>(_mm_movemask_epi8(candidate)))
             << j;
   }
 #endif
+  // Every lead, as a superset.
   for (; j < len; ++j) {
     bits |= static_cast<uint64_t>((p[j] & 0xFC) == 0xD8) << j;
   }
@@ -125,7 +161,8 @@ int64_t FirstFold(const uint8_t* s, uint32_t n, const FoldTable& table) {
   // branches on every one, and mispredicts at every word. A lead's second
   // byte never looks like a lead, so every set bit starts a character.
   for (uint32_t base = 0; base < n; base += 64) {
-    uint64_t leads = LeadBits(s + base, std::min<uint32_t>(64, n - base));
+    uint64_t leads =
+        FoldCandidateBits(s + base, std::min<uint32_t>(64, n - base), n - base);
     while (leads != 0) {
       const uint32_t start =
           base + static_cast<uint32_t>(absl::countr_zero(leads));
@@ -166,7 +203,8 @@ void FoldFrom(std::string& text, internal::PodVector<OriginalRange>& map,
     r = end;
   };
   for (uint32_t base = from - from % 64; base < n; base += 64) {
-    uint64_t leads = LeadBits(s + base, std::min<uint32_t>(64, n - base));
+    uint64_t leads =
+        FoldCandidateBits(s + base, std::min<uint32_t>(64, n - base), n - base);
     while (leads != 0) {
       const uint32_t start =
           base + static_cast<uint32_t>(absl::countr_zero(leads));

@@ -142,6 +142,39 @@ TEST(ArabicViewTest, MatchesTheReferenceInPlaceAndCopied) {
   }
 }
 
+// Every code point of the Arabic block, at every offset of a 16-byte lane
+// and at the end of the text: the lanes tell by byte ranges which
+// characters may fold (FoldCandidateBits), and a range that left one out
+// would keep it unfolded.
+TEST(ArabicViewTest, FoldsEveryCodePointOfTheBlockAtEveryOffset) {
+  for (bool hamza : {true, false}) {
+    ArabicFoldingOptions options;
+    options.fold_hamza_carriers = hamza;
+    for (UChar32 c = 0x0600; c <= 0x06FF; ++c) {
+      char bytes[4];
+      int32_t len = 0;
+      U8_APPEND_UNSAFE(bytes, len, c);
+      for (int offset = 0; offset < 40; ++offset) {
+        for (const std::string suffix : {"", " كلب بيت وطن جبل كتب"}) {
+          std::string text(offset % 2, 'x');
+          for (int k = 0; k < offset / 2; ++k) text += "ب";
+          text.append(bytes, len);
+          text += suffix;
+          const View source = View::Identity(ViewId::kFolded, text);
+          const View want = ReferenceArabicView(source, hamza);
+          View got = View::Identity(ViewId::kFolded, text);
+          uint32_t letters_changed = 0;
+          EXPECT_EQ(FoldArabicInPlace(options, &got, &letters_changed),
+                    want.text() != text)
+              << "U+" << std::hex << c << std::dec << " at " << offset;
+          ExpectSameView(got, want, text);
+          if (HasFatalFailure()) return;
+        }
+      }
+    }
+  }
+}
+
 TEST(ArabicViewTest, FoldsAViewInPlaceOrLeavesIt) {
   auto normalizer = Normalizer::Create();
   ASSERT_TRUE(normalizer.ok());
