@@ -131,6 +131,7 @@ struct ByteBits {
   uint64_t apostrophe = 0;
   uint64_t high = 0;           // non-ASCII
   uint64_t arabizi_digit = 0;  // 2 3 5 6 7 8 9: Arabizi letters
+  uint64_t word = 0;           // IsWordByte
 };
 using BitBlocks = absl::InlinedVector<ByteBits, 16>;
 
@@ -163,6 +164,7 @@ ByteBits SimdBits(const uint8_t* p) {
                     k);
     b.high |= bits(internal::HighBytes(x), k);
     b.arabizi_digit |= bits(_mm_andnot_si128(not_arabizi, digit), k);
+    b.word |= bits(internal::WordBytes(x), k);
   }
 #else
   for (int j = 0; j < 64; ++j) {
@@ -178,6 +180,7 @@ ByteBits SimdBits(const uint8_t* p) {
     if (c >= 0x80) b.high |= bit;
     // 2 3 5 6 7 8 9: the digits Arabizi writes letters with.
     if (digit && c != '0' && c != '1' && c != '4') b.arabizi_digit |= bit;
+    if (IsWordByte(c)) b.word |= bit;
   }
 #endif
   return b;
@@ -331,6 +334,20 @@ inline bool AnyIn(const BitBlocks& blocks, uint64_t ByteBits::*field,
     if (blocks[k].*field) return true;
   }
   return (blocks[last].*field & to) != 0;
+}
+
+// The first position of [from, to) whose bit of `field` is `value`, or
+// `to` if none is; `to` is at most the text's length.
+uint32_t FindBit(const BitBlocks& blocks, uint64_t ByteBits::*field,
+                 bool value, uint32_t from, uint32_t to) {
+  for (uint32_t k = from / 64; 64 * k < to; ++k) {
+    uint64_t w = value ? blocks[k].*field : ~(blocks[k].*field);
+    if (k == from / 64) w &= ~uint64_t{0} << (from % 64);
+    if (w != 0) {
+      return std::min(to, 64 * k + static_cast<uint32_t>(absl::countr_zero(w)));
+    }
+  }
+  return to;
 }
 
 // A maximal run of chunk bytes: [begin, end) in the source view.
@@ -641,19 +658,15 @@ std::optional<View> BuildTranslitView(const View& source) {
       b.Copy(from, to);
       return;
     }
-    uint32_t k = from;
-    while (k < to) {
-      if (s[k] < 0x80) {
-        uint32_t j = k;
-        while (j < to && s[j] < 0x80) ++j;
-        b.Copy(k, j);
-        k = j;
-      } else {
-        uint32_t j = k;
-        while (j < to && (s[j] >= 0x80 || IsWordByte(s[j]))) ++j;
-        b.Append(" ", k, j);
-        k = j;
-      }
+    // Runs of ASCII, copied, and words from a non-ASCII byte on (word
+    // bytes, IsWordByte), each a space; found from the bits, a byte loop
+    // that stopped at every word mispredicted there.
+    for (uint32_t k = from; k < to;) {
+      const uint32_t word = FindBit(bits, &ByteBits::high, true, k, to);
+      if (word > k) b.Copy(k, word);
+      if (word == to) break;
+      k = FindBit(bits, &ByteBits::word, false, word, to);
+      b.Append(" ", word, k);
     }
   };
   for (const Chunk& c : chunks) {

@@ -5,8 +5,13 @@
 #include <algorithm>
 #include <array>
 #include <memory>
+#include <optional>
 #include <random>
+#include <set>
 #include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/string_view.h"
@@ -177,6 +182,88 @@ TEST_F(TranslitViewTest, RandomEnglishAgreesWithTheSpecification) {
   // Both answers were exercised.
   EXPECT_GT(built, 1000);
   EXPECT_LT(built, 19000);
+}
+
+// In a mixed comment, each word outside the Latin chunks that starts with a
+// non-ASCII byte (its word bytes, IsWordByte, from there on, up to a Latin
+// letter or digit, where a chunk starts) is left out as one space mapped to
+// the whole word, and the ASCII around it is copied: checked through the
+// maps, over random texts whose runs cross 64-byte blocks.
+TEST_F(TranslitViewTest, MixedTextLeavesEachNonAsciiWordOutAsOneSpace) {
+  std::mt19937 rng(20261201);
+  static constexpr std::array<absl::string_view, 14> kPieces = {
+      "كلب", "الحكومه", "و", "😡", "é", "wallah", "ya", "7mar",
+      " ",   " ",       ".", "،",  "-", "\n"};
+  int words_seen = 0;
+  for (int n = 0; n < 5000; ++n) {
+    std::string text;
+    const size_t length = rng() % 300;
+    while (text.size() < length) {
+      const absl::string_view piece = kPieces[rng() % kPieces.size()];
+      text.append(piece.data(), piece.size());
+    }
+    auto t = normalizer_->Normalize(text, ViewBit(ViewId::kSkeleton));
+    ASSERT_TRUE(t.ok()) << t.status();
+    const View& source = t->view(ViewId::kSkeleton);
+    const std::optional<View> view = BuildTranslitView(source);
+    // Not built, or empty: nothing written in Latin letters (tested in
+    // normalizer_test).
+    if (!view.has_value() || view->text().empty()) continue;
+    const absl::string_view src = source.text();
+    // The non-ASCII words of the source, as source ranges.
+    std::vector<std::pair<uint32_t, uint32_t>> words;
+    for (uint32_t i = 0; i < src.size();) {
+      if (static_cast<uint8_t>(src[i]) < 0x80) {
+        ++i;
+        continue;
+      }
+      uint32_t end = i;
+      while (end < src.size() && IsWordByte(src[end]) &&
+             !absl::ascii_isalnum(static_cast<unsigned char>(src[end]))) {
+        ++end;
+      }
+      words.push_back({i, end});
+      i = end;
+    }
+    // Each shows as exactly one view byte, a space, mapped to it whole
+    // (through the source's own map, back to the original); no other
+    // view byte reaches into it.
+    std::vector<int> shown(words.size(), 0);
+    for (uint32_t v = 0; v < view->text().size(); ++v) {
+      const OriginalRange r = view->MapToOriginal(v, v + 1);
+      for (size_t k = 0; k < words.size(); ++k) {
+        const OriginalRange w =
+            source.MapToOriginal(words[k].first, words[k].second);
+        if (r.end <= w.begin || r.begin >= w.end) continue;
+        ASSERT_EQ(view->text()[v], ' ') << "[" << text << "] @" << v;
+        ASSERT_EQ(r.begin, w.begin) << "[" << text << "] @" << v;
+        ASSERT_EQ(r.end, w.end) << "[" << text << "] @" << v;
+        ++shown[k];
+      }
+    }
+    for (size_t k = 0; k < words.size(); ++k) {
+      ASSERT_EQ(shown[k], 1) << "[" << text << "] word " << k;
+    }
+    words_seen += static_cast<int>(words.size());
+    // The ASCII between words and chunks (spaces, punctuation) is copied,
+    // each byte mapped to itself.
+    std::set<std::tuple<uint32_t, uint32_t, char>> copied;
+    for (uint32_t v = 0; v < view->text().size(); ++v) {
+      const OriginalRange r = view->MapToOriginal(v, v + 1);
+      copied.insert({r.begin, r.end, view->text()[v]});
+    }
+    for (uint32_t i = 0; i < src.size(); ++i) {
+      const char c = src[i];
+      if (static_cast<uint8_t>(c) >= 0x80 || IsWordByte(c) ||
+          absl::string_view("'@$!|+").find(c) != absl::string_view::npos) {
+        continue;
+      }
+      const OriginalRange r = source.MapToOriginal(i, i + 1);
+      ASSERT_TRUE(copied.count({r.begin, r.end, c}))
+          << "[" << text << "] @" << i;
+    }
+  }
+  EXPECT_GT(words_seen, 10000);
 }
 
 }  // namespace
