@@ -96,9 +96,11 @@ const FoldTable& TableFor(const ArabicFoldingOptions& o) {
   return o.fold_hamza_carriers ? *kWithHamza : *kWithoutHamza;
 }
 
-// Bit j set iff p[j] is 0xD8-0xDB and its character may be one that
-// folds, for j < len <= 64; p[0, avail) may be read (avail >= len). A
-// superset: callers ask `table` about each. Most Arabic letters never fold
+// Bit j set for every lead (0xD8-0xDB) at p[j], j < len <= 64, whose
+// character may be one that folds; p[0, avail) may be read (avail >= len).
+// A superset (the lanes' ranges include a few characters that do not fold,
+// and the bytes after the last whole lane set every lead): callers ask
+// `table` about each. Most Arabic letters never fold
 // (U+0627-U+063A but ة, U+0641-U+0648, U+064A), so testing the lead and
 // its second byte against the ranges that do, 16 bytes at a time, leaves
 // a few characters a comment to look up instead of every letter:
@@ -161,12 +163,12 @@ int64_t FirstFold(const uint8_t* s, uint32_t n, const FoldTable& table) {
   // branches on every one, and mispredicts at every word. A lead's second
   // byte never looks like a lead, so every set bit starts a character.
   for (uint32_t base = 0; base < n; base += 64) {
-    uint64_t leads =
+    uint64_t candidates =
         FoldCandidateBits(s + base, std::min<uint32_t>(64, n - base), n - base);
-    while (leads != 0) {
+    while (candidates != 0) {
       const uint32_t start =
-          base + static_cast<uint32_t>(absl::countr_zero(leads));
-      leads &= leads - 1;
+          base + static_cast<uint32_t>(absl::countr_zero(candidates));
+      candidates &= candidates - 1;
       if (table[((s[start] - 0xD8) << 6) | (s[start + 1] & 0x3F)].fold !=
           Fold::kKeep) {
         return start;
@@ -203,12 +205,12 @@ void FoldFrom(std::string& text, internal::PodVector<OriginalRange>& map,
     r = end;
   };
   for (uint32_t base = from - from % 64; base < n; base += 64) {
-    uint64_t leads =
+    uint64_t candidates =
         FoldCandidateBits(s + base, std::min<uint32_t>(64, n - base), n - base);
-    while (leads != 0) {
+    while (candidates != 0) {
       const uint32_t start =
-          base + static_cast<uint32_t>(absl::countr_zero(leads));
-      leads &= leads - 1;
+          base + static_cast<uint32_t>(absl::countr_zero(candidates));
+      candidates &= candidates - 1;
       // Bytes before r may have been written over; the characters there
       // are done.
       if (start < r) continue;

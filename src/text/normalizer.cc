@@ -104,17 +104,17 @@ constexpr std::array<char, 128> kAsciiFold = [] {
 bool IsAsciiLetter(uint8_t c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
 
 // The Arabic letters the folded pass copies 16 bytes at a time (see
-// FoldPlainBlock): U+0621-U+063F (lead 0xD8, second byte 0xA1-0xBF) and
-// U+0640-U+064A (lead 0xD9, second byte 0x80-0x8A), tatweel included.
-// Create() checks that each one is a letter that NFKC_Casefold leaves
-// alone and never joins to what precedes it, as the one-by-one path would
-// find in the property table.
-constexpr bool IsPlainArabicLetter(UChar32 c) {
-  return c >= 0x0621 && c <= 0x064A;
-}
-constexpr uint32_t kBlockBytes = 16;
+// FoldPlainBlock), first to last: U+0621-U+063F (lead 0xD8, second byte
+// 0xA1-0xBF) and U+0640-U+064A (lead 0xD9, second byte 0x80-0x8A),
+// tatweel included. Create() checks that each one is a letter that
+// NFKC_Casefold leaves alone and never joins to what precedes it, as the
+// one-by-one path would find in the property table.
+constexpr UChar32 kFirstPlainArabicLetter = 0x0621;
+constexpr UChar32 kLastPlainArabicLetter = 0x064A;
 
 #if defined(__SSE2__)
+constexpr uint32_t kBlockBytes = 16;
+
 // What FoldPlainBlock wrote.
 struct PlainBlock {
   uint32_t bytes;       // taken from the block: whole characters, maybe 0
@@ -124,7 +124,8 @@ struct PlainBlock {
 
 // Folds the longest prefix of the 16 bytes at `s` (at offset `at` of the
 // original; s[16] is read too) made only of ASCII and plain Arabic letters
-// (IsPlainArabicLetter), as the one-by-one path would: ASCII through
+// (kFirstPlainArabicLetter to kLastPlainArabicLetter), as the one-by-one
+// path would: ASCII through
 // kAsciiFold, letters as they are, each output byte mapped to its whole
 // source character. Writes all 16 bytes of `out` and `map`; only the first
 // `bytes` mean anything. Needs no branch per byte: where Arabic words and
@@ -179,8 +180,10 @@ PlainBlock FoldPlainBlock(const uint8_t* s, uint32_t at, char* out,
                    _mm_or_si128(_mm_andnot_si128(control, lowered),
                                 _mm_and_si128(control, _mm_set1_epi8(' '))));
 
-  // map[j] = {at + j - second_j, that + 1 + (lead_j or second_j)}: as
-  // 0xFF lanes, second_j is -1 and the width 1 - (-1).
+  // map[j].begin = at + j, less one if byte j is a letter's second byte;
+  // map[j].end = begin + 2 for either byte of a letter, begin + 1 for
+  // ASCII. In the lanes, lead and second are 0xFF (-1) where they hold, so
+  // begin adds `second` and the width is 1 - (lead | second).
   const __m128i iota =
       _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
   const __m128i begin8 = _mm_add_epi8(iota, second);
@@ -225,13 +228,13 @@ PlainBlock FoldPlainBlock(const uint8_t* s, uint32_t at, char* out,
 // English text makes no ICU call at all.
 class FoldedBuilder {
  public:
-  // `blocks`: take runs of plain characters 16 bytes at a time where SSE2
-  // is (FoldPlainBlock); false only for tests, which compare the two.
+  // `use_blocks`: take runs of plain characters 16 bytes at a time where
+  // SSE2 is (FoldPlainBlock); false only for tests, which compare the two.
   FoldedBuilder(const icu::Normalizer2& nfkc_cf,
                 const std::array<uint8_t, kPropTableSize>& props,
                 absl::string_view original, TextSignals* signals,
-                std::vector<OriginalRange>* rlo_runs, bool blocks)
-      : blocks_(blocks),
+                std::vector<OriginalRange>* rlo_runs, bool use_blocks)
+      : use_blocks_(use_blocks),
         nfkc_cf_(nfkc_cf),
         props_(props),
         original_(original),
@@ -269,9 +272,12 @@ class FoldedBuilder {
     while (i < n) {
 #if defined(__SSE2__)
       // Reads s[i, i + 17): the last lead's second byte may be s[i + 16].
-      // Writes out[o, o + 16) and map[o, o + 16), inside the buffers: they
-      // hold the rest of the text written as is (see FlushSlow).
-      if (blocks_ && slow < 0 && rlo_start_ < 0 && n - i > kBlockBytes) {
+      // Writes out[o, o + 16) and map[o, o + 16). Both fit: the buffers
+      // keep room for at least n - i bytes after o (they start n long,
+      // writing as is advances o and i together, joining a character to
+      // an ICU run moves o back, and FlushSlow grows them by what ICU's
+      // output adds), and n - i > 16 here.
+      if (use_blocks_ && slow < 0 && rlo_start_ < 0 && n - i > kBlockBytes) {
         const PlainBlock b = FoldPlainBlock(s + i, i, out + o, map + o);
         if (b.bytes > 0) {
           letters += b.letters;
@@ -491,7 +497,7 @@ class FoldedBuilder {
     return true;
   }
 
-  [[maybe_unused]] const bool blocks_;  // read only where SSE2 is
+  [[maybe_unused]] const bool use_blocks_;  // read only where SSE2 is
   const icu::Normalizer2& nfkc_cf_;
   const std::array<uint8_t, kPropTableSize>& props_;
   const absl::string_view original_;
@@ -548,19 +554,18 @@ absl::StatusOr<std::unique_ptr<const Normalizer>> Normalizer::Create(
       return absl::InternalError("ICU NFKC_Casefold data changes ASCII");
     }
   }
+  if (U_FAILURE(status)) {
+    return absl::InternalError(
+        absl::StrCat("ICU NFKC_Casefold: ", u_errorName(status)));
+  }
   // FoldPlainBlock copies these letters as the one-by-one path would.
-  for (UChar32 c = 0; c < kPropTableSize; ++c) {
-    if (!IsPlainArabicLetter(c)) continue;
+  for (UChar32 c = kFirstPlainArabicLetter; c <= kLastPlainArabicLetter; ++c) {
     constexpr uint8_t kAsked =
         kLetter | kIgnorable | kSeparator | kBoundaryBefore | kStable;
     if ((icu->props[c] & kAsked) != (kLetter | kBoundaryBefore | kStable)) {
       return absl::InternalError(
           absl::StrFormat("ICU NFKC_Casefold data changes or joins U+%04X", c));
     }
-  }
-  if (U_FAILURE(status)) {
-    return absl::InternalError(
-        absl::StrCat("ICU NFKC_Casefold: ", u_errorName(status)));
   }
   absl::StatusOr<std::unique_ptr<const ConfusableTable>> confusables =
       ConfusableTable::Create();
@@ -571,19 +576,20 @@ absl::StatusOr<std::unique_ptr<const Normalizer>> Normalizer::Create(
 
 absl::StatusOr<View> Normalizer::BuildFolded(
     absl::string_view original, TextSignals* signals,
-    std::vector<OriginalRange>* rlo_runs, bool blocks) const {
+    std::vector<OriginalRange>* rlo_runs, bool use_blocks) const {
   return FoldedBuilder(*icu_->nfkc_casefold, icu_->props, original, signals,
-                       rlo_runs, blocks)
+                       rlo_runs, use_blocks)
       .Build();
 }
 
 namespace normalizer_internal {
 
 absl::StatusOr<View> BuildFolded(const Normalizer& normalizer,
-                                 absl::string_view original, bool blocks,
+                                 absl::string_view original,
                                  TextSignals* signals,
-                                 std::vector<OriginalRange>* rlo_runs) {
-  return normalizer.BuildFolded(original, signals, rlo_runs, blocks);
+                                 std::vector<OriginalRange>* rlo_runs,
+                                 bool use_blocks) {
+  return normalizer.BuildFolded(original, signals, rlo_runs, use_blocks);
 }
 
 }  // namespace normalizer_internal
@@ -622,7 +628,7 @@ absl::StatusOr<NormalizedText> Normalizer::Normalize(absl::string_view original,
   }
   std::vector<OriginalRange> rlo_runs;
   absl::StatusOr<View> folded =
-      BuildFolded(original, &t.signals_, &rlo_runs, /*blocks=*/true);
+      BuildFolded(original, &t.signals_, &rlo_runs, /*use_blocks=*/true);
   if (!folded.ok()) return folded.status();
   if (!want({ViewId::kArabic, ViewId::kSkeleton, ViewId::kCompact,
              ViewId::kTranslit})) {

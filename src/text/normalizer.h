@@ -38,13 +38,14 @@ class Normalizer;
 namespace normalizer_internal {
 
 // The `folded` view as Normalize() builds it, with the signals it observes
-// and the runs a right-to-left override reverses; with `blocks` false, a
-// character at a time, without the 16-byte blocks of plain ASCII and Arabic
-// letters. For tests, which hold the blocks to the characters.
+// and the runs a right-to-left override reverses; with `use_blocks` false,
+// a character at a time, without the 16-byte blocks of plain ASCII and
+// Arabic letters. For tests, which hold the blocks to the characters.
 absl::StatusOr<View> BuildFolded(const Normalizer& normalizer,
-                                 absl::string_view original, bool blocks,
+                                 absl::string_view original,
                                  TextSignals* signals,
-                                 std::vector<OriginalRange>* rlo_runs);
+                                 std::vector<OriginalRange>* rlo_runs,
+                                 bool use_blocks);
 
 }  // namespace normalizer_internal
 
@@ -105,14 +106,14 @@ class Normalizer {
              std::unique_ptr<const ConfusableTable> confusables);
   // Also observes the original's signals and finds the runs a
   // right-to-left override reverses.
-  // `blocks` as FoldedBuilder's (normalizer.cc): false only for tests.
+  // `use_blocks` as FoldedBuilder's (normalizer.cc): false only for tests.
   absl::StatusOr<View> BuildFolded(absl::string_view original,
                                    TextSignals* signals,
                                    std::vector<OriginalRange>* rlo_runs,
-                                   bool blocks) const;
+                                   bool use_blocks) const;
   friend absl::StatusOr<View> normalizer_internal::BuildFolded(
-      const Normalizer&, absl::string_view, bool, TextSignals*,
-      std::vector<OriginalRange>*);
+      const Normalizer&, absl::string_view, TextSignals*,
+      std::vector<OriginalRange>*, bool);
 
   const NormalizerOptions options_;
   const std::unique_ptr<const IcuData> icu_;

@@ -142,10 +142,12 @@ TEST(ArabicViewTest, MatchesTheReferenceInPlaceAndCopied) {
   }
 }
 
-// Every code point of the Arabic block, at every offset of a 16-byte lane
-// and at the end of the text: the lanes tell by byte ranges which
-// characters may fold (FoldCandidateBits), and a range that left one out
-// would keep it unfolded.
+// Every code point of the Arabic block, at every byte offset up to 80
+// (every position of a 16-byte lane, the edge of the first 64-byte block,
+// where a lane reads its last second byte from the next block, and a
+// first fold in the second block) and at the end of the text: the lanes
+// tell by byte ranges which characters may fold (FoldCandidateBits), and a
+// range that left one out would keep it unfolded.
 TEST(ArabicViewTest, FoldsEveryCodePointOfTheBlockAtEveryOffset) {
   for (bool hamza : {true, false}) {
     ArabicFoldingOptions options;
@@ -154,7 +156,7 @@ TEST(ArabicViewTest, FoldsEveryCodePointOfTheBlockAtEveryOffset) {
       char bytes[4];
       int32_t len = 0;
       U8_APPEND_UNSAFE(bytes, len, c);
-      for (int offset = 0; offset < 40; ++offset) {
+      for (int offset = 0; offset < 80; ++offset) {
         for (const std::string suffix : {"", " كلب بيت وطن جبل كتب"}) {
           std::string text(offset % 2, 'x');
           for (int k = 0; k < offset / 2; ++k) text += "ب";

@@ -372,9 +372,9 @@ class FoldedBlocksTest : public NormalizerTest {
     TextSignals block_signals, char_signals;
     std::vector<OriginalRange> block_rlo, char_rlo;
     const absl::StatusOr<View> blocks = normalizer_internal::BuildFolded(
-        *normalizer_, text, /*blocks=*/true, &block_signals, &block_rlo);
+        *normalizer_, text, &block_signals, &block_rlo, /*use_blocks=*/true);
     const absl::StatusOr<View> chars = normalizer_internal::BuildFolded(
-        *normalizer_, text, /*blocks=*/false, &char_signals, &char_rlo);
+        *normalizer_, text, &char_signals, &char_rlo, /*use_blocks=*/false);
     ASSERT_TRUE(blocks.ok()) << blocks.status();
     ASSERT_TRUE(chars.ok()) << chars.status();
     ASSERT_EQ(blocks->text(), chars->text()) << what;
