@@ -206,8 +206,8 @@ TEST_F(TranslitViewTest, MixedTextLeavesEachNonAsciiWordOutAsOneSpace) {
     ASSERT_TRUE(t.ok()) << t.status();
     const View& source = t->view(ViewId::kSkeleton);
     const std::optional<View> view = BuildTranslitView(source);
-    // Not built, or empty: nothing written in Latin letters (tested in
-    // normalizer_test).
+    // Not built (no Arabic word to leave out and no word to read), or
+    // empty (nothing written in Latin letters; normalizer_test has it).
     if (!view.has_value() || view->text().empty()) continue;
     const absl::string_view src = source.text();
     // The non-ASCII words of the source, as source ranges.
