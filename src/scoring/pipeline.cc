@@ -35,13 +35,12 @@ class NormalizeStage : public Stage {
       : normalizer_(normalizer), views_(views) {}
   absl::string_view name() const override { return "normalize"; }
   StageResult Run(Evaluation& e) const override {
-    absl::StatusOr<NormalizedText> n =
-        normalizer_.Normalize(e.comment.text(), views_ | e.extra_views);
-    if (!n.ok()) {
-      e.error = n.status();
+    absl::Status s = normalizer_.NormalizeInto(
+        e.comment.text(), views_ | e.extra_views, &e.normalized);
+    if (!s.ok()) {
+      e.error = std::move(s);
       return StageResult::kError;
     }
-    e.normalized = *std::move(n);
     return StageResult::kContinue;
   }
 

@@ -605,6 +605,16 @@ void NormalizedText::ViewNotBuilt(ViewId id) {
 absl::StatusOr<NormalizedText> Normalizer::Normalize(absl::string_view original,
                                                      ViewMask wanted) const {
   NormalizedText t;
+  if (absl::Status s = NormalizeInto(original, wanted, &t); !s.ok()) return s;
+  return t;
+}
+
+absl::Status Normalizer::NormalizeInto(absl::string_view original,
+                                       ViewMask wanted,
+                                       NormalizedText* out) const {
+  NormalizedText& t = *out;
+  // Every Normalize builds `raw`: a text without it was never filled.
+  if (t.has_view(ViewId::kRaw)) t = NormalizedText();
   t.original_ = original;
   auto put = [&t](ViewId id, std::optional<View> view, ViewId alias) {
     const int slot = static_cast<int>(id);
@@ -624,7 +634,7 @@ absl::StatusOr<NormalizedText> Normalizer::Normalize(absl::string_view original,
   put(ViewId::kRaw, View::Identity(ViewId::kRaw, original), ViewId::kRaw);
   if (!want({ViewId::kFolded, ViewId::kArabic, ViewId::kSkeleton,
              ViewId::kCompact, ViewId::kTranslit})) {
-    return t;
+    return absl::OkStatus();
   }
   std::vector<OriginalRange> rlo_runs;
   absl::StatusOr<View> folded =
@@ -633,7 +643,7 @@ absl::StatusOr<NormalizedText> Normalizer::Normalize(absl::string_view original,
   if (!want({ViewId::kArabic, ViewId::kSkeleton, ViewId::kCompact,
              ViewId::kTranslit})) {
     put(ViewId::kFolded, *std::move(folded), ViewId::kRaw);
-    return t;
+    return absl::OkStatus();
   }
   if (want({ViewId::kFolded})) {
     put(ViewId::kFolded, *std::move(folded), ViewId::kRaw);
@@ -651,7 +661,7 @@ absl::StatusOr<NormalizedText> Normalizer::Normalize(absl::string_view original,
     put(ViewId::kArabic, *std::move(folded), ViewId::kArabic);
   }
   if (!want({ViewId::kSkeleton, ViewId::kCompact, ViewId::kTranslit})) {
-    return t;
+    return absl::OkStatus();
   }
   put(ViewId::kSkeleton,
       BuildSkeletonView(t.view(ViewId::kArabic), *confusables_, rlo_runs,
@@ -667,7 +677,7 @@ absl::StatusOr<NormalizedText> Normalizer::Normalize(absl::string_view original,
     put(ViewId::kTranslit, BuildTranslitView(t.view(ViewId::kSkeleton)),
         ViewId::kSkeleton);
   }
-  return t;
+  return absl::OkStatus();
 }
 
 }  // namespace hakam

@@ -99,6 +99,11 @@ class Normalizer {
   // (INTERNAL), never a property of the text.
   absl::StatusOr<NormalizedText> Normalize(absl::string_view original,
                                            ViewMask wanted) const;
+  // As above, into `*out`, replacing what it held: the pipeline builds
+  // into its evaluation's NormalizedText, sparing the moves of six views
+  // through a StatusOr. On error `*out` holds the views built so far.
+  absl::Status NormalizeInto(absl::string_view original, ViewMask wanted,
+                             NormalizedText* out) const;
 
  private:
   struct IcuData;

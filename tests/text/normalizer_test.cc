@@ -184,6 +184,32 @@ TEST_F(NormalizerTest, ViewsThatChangeNothingAreShared) {
   EXPECT_FALSE(only_raw.has_view(ViewId::kFolded));
 }
 
+// The pipeline normalizes into its evaluation's NormalizedText. Whatever
+// that held before is replaced: no view or signal of an earlier text stays.
+TEST_F(NormalizerTest, NormalizeIntoReplacesWhatTheTextHeld) {
+  const std::string earlier = "ｆｕｃｋ ك1ب f u c k fuuuck";
+  const std::string later = "plain words";
+  NormalizedText t;
+  ASSERT_TRUE(normalizer_->NormalizeInto(earlier, kAllViews, &t).ok());
+  ASSERT_TRUE(t.has_view(ViewId::kTranslit));
+  ASSERT_GT(t.signals().letters_changed, 0u);
+  const ViewMask wanted = ViewBit(ViewId::kArabic);
+  ASSERT_TRUE(normalizer_->NormalizeInto(later, wanted, &t).ok());
+  const NormalizedText fresh = *normalizer_->Normalize(later, wanted);
+  EXPECT_EQ(t.original(), later);
+  for (int v = 0; v < kViewCount; ++v) {
+    const ViewId id = static_cast<ViewId>(v);
+    ASSERT_EQ(t.has_view(id), fresh.has_view(id)) << ViewName(id);
+    if (!t.has_view(id)) continue;
+    EXPECT_EQ(t.view(id).text(), fresh.view(id).text()) << ViewName(id);
+    EXPECT_EQ(t.view(id).id(), fresh.view(id).id()) << ViewName(id);
+  }
+  EXPECT_FALSE(t.has_view(ViewId::kTranslit));
+  EXPECT_EQ(t.signals().letters, fresh.signals().letters);
+  EXPECT_EQ(t.signals().letters_changed, 0u);
+  EXPECT_EQ(t.signals().digits_in_arabic_words, 0u);
+}
+
 // `folded` is kept only when asked for by name, whatever the text: reading
 // it otherwise fails at once, on English text as on Arabic.
 TEST_F(NormalizerTest, ReadingAViewNotBuiltAborts) {
