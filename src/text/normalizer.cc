@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <new>
 #include <optional>
 #include <string>
 #include <vector>
@@ -594,6 +595,37 @@ absl::StatusOr<View> BuildFolded(const Normalizer& normalizer,
 
 }  // namespace normalizer_internal
 
+NormalizedText::NormalizedText(NormalizedText&& other) noexcept {
+  TakeFrom(other);
+}
+
+NormalizedText& NormalizedText::operator=(NormalizedText&& other) noexcept {
+  if (this == &other) return *this;
+  DestroyViews();
+  TakeFrom(other);
+  return *this;
+}
+
+void NormalizedText::TakeFrom(NormalizedText& other) {
+  original_ = other.original_;
+  slot_ = other.slot_;
+  signals_ = other.signals_;
+  for (int i = 0; i < kViewCount; ++i) {
+    if (Holds(i)) new (&views_[i].view) View(std::move(other.views_[i].view));
+  }
+}
+
+void NormalizedText::DestroyViews() {
+  for (int i = 0; i < kViewCount; ++i) {
+    if (Holds(i)) views_[i].view.~View();
+  }
+}
+
+void NormalizedText::Emplace(int i, View&& view) {
+  new (&views_[i].view) View(std::move(view));
+  slot_[i] = static_cast<int8_t>(i);
+}
+
 void NormalizedText::ViewNotBuilt(ViewId id) {
   std::fprintf(stderr,
                "NormalizedText::view(%s): view not built (ask for it in "
@@ -613,14 +645,14 @@ absl::Status Normalizer::NormalizeInto(absl::string_view original,
                                        ViewMask wanted,
                                        NormalizedText* out) const {
   NormalizedText& t = *out;
-  // Every Normalize builds `raw`: a text without it was never filled.
-  if (t.has_view(ViewId::kRaw)) t = NormalizedText();
+  t.DestroyViews();
+  t.slot_.fill(-1);
+  t.signals_ = TextSignals();
   t.original_ = original;
   auto put = [&t](ViewId id, std::optional<View> view, ViewId alias) {
     const int slot = static_cast<int>(id);
     if (view.has_value()) {
-      t.views_[slot] = std::move(view);
-      t.slot_[slot] = static_cast<int8_t>(slot);
+      t.Emplace(slot, *std::move(view));
     } else {
       t.slot_[slot] = t.slot_[static_cast<int>(alias)];
     }

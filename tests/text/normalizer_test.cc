@@ -210,6 +210,42 @@ TEST_F(NormalizerTest, NormalizeIntoReplacesWhatTheTextHeld) {
   EXPECT_EQ(t.signals().digits_in_arabic_words, 0u);
 }
 
+// NormalizedText keeps its views in raw storage (see normalizer.h): a move
+// must carry every view built, keep aliases pointing at them, and leave
+// the moved-to text's earlier views destroyed, not leaked or doubled.
+TEST_F(NormalizerTest, MovesCarryEveryViewAndAlias) {
+  const std::string mixed = "ｆｕｃｋ ك1ب f u c k 3arabi";
+  const std::string plain = "plain words";
+  NormalizedText expected = Normalize(mixed);
+  auto same_as_expected = [&](const NormalizedText& t) {
+    EXPECT_EQ(t.original(), expected.original());
+    for (int v = 0; v < kViewCount; ++v) {
+      const ViewId id = static_cast<ViewId>(v);
+      ASSERT_TRUE(t.has_view(id)) << ViewName(id);
+      EXPECT_EQ(t.view(id).text(), expected.view(id).text()) << ViewName(id);
+      EXPECT_EQ(t.view(id).id(), expected.view(id).id()) << ViewName(id);
+      EXPECT_EQ(t.view(id).MapToOriginal(0, t.view(id).text().size()).end,
+                mixed.size())
+          << ViewName(id);
+    }
+    EXPECT_EQ(t.signals().letters_changed, expected.signals().letters_changed);
+  };
+  // Both kinds of view: some built (translit), some aliases (folded's id).
+  ASSERT_NE(expected.view(ViewId::kTranslit).id(), ViewId::kFolded);
+  NormalizedText plain_text = Normalize(plain);
+  ASSERT_EQ(plain_text.view(ViewId::kTranslit).id(), ViewId::kFolded);
+
+  NormalizedText moved(Normalize(mixed));
+  same_as_expected(moved);
+  NormalizedText constructed(std::move(moved));
+  same_as_expected(constructed);
+  plain_text = std::move(constructed);  // over a text with views of its own
+  same_as_expected(plain_text);
+  std::vector<NormalizedText> texts;
+  for (int i = 0; i < 9; ++i) texts.push_back(Normalize(mixed));  // regrows
+  for (const NormalizedText& t : texts) same_as_expected(t);
+}
+
 // `folded` is kept only when asked for by name, whatever the text: reading
 // it otherwise fails at once, on English text as on Arabic.
 TEST_F(NormalizerTest, ReadingAViewNotBuiltAborts) {
