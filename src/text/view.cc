@@ -61,6 +61,9 @@ std::vector<Token> Tokenize(absl::string_view text) {
   const auto* s = reinterpret_cast<const uint8_t*>(text.data());
   const uint32_t n = static_cast<uint32_t>(text.size());
   std::vector<Token> tokens;
+  // An empty text is common (the translit view of an Arabic comment with
+  // no Latin letter): no allocation for it.
+  if (n == 0) return tokens;
   tokens.reserve(n / 4 + 1);
   uint64_t carry = 0;  // whether the byte before the block is a word byte
   for (uint32_t base = 0; base < n; base += 64) {
