@@ -20,7 +20,6 @@
 
 #include <array>
 #include <memory>
-#include <optional>
 #include <vector>
 
 #include "absl/base/attributes.h"
@@ -53,7 +52,9 @@ absl::StatusOr<View> BuildFolded(const Normalizer& normalizer,
 // must outlive it. Movable, not copyable.
 class NormalizedText {
  public:
-  NormalizedText() = default;
+  // Not `= default`: value-initialization (NormalizedText{}) would then
+  // zero-fill the views' storage (see ViewRoom).
+  NormalizedText() {}
   NormalizedText(NormalizedText&& other) noexcept;
   NormalizedText& operator=(NormalizedText&& other) noexcept;
   ~NormalizedText() { DestroyViews(); }
@@ -124,9 +125,12 @@ class Normalizer {
   // (INTERNAL), never a property of the text.
   absl::StatusOr<NormalizedText> Normalize(absl::string_view original,
                                            ViewMask wanted) const;
-  // As above, into `*out`, replacing what it held: the pipeline builds
-  // into its evaluation's NormalizedText, sparing the moves of six views
-  // through a StatusOr. On error `*out` holds the views built so far.
+  // As above, into `*out`, replacing everything it held; `original` must
+  // not lie in `*out`'s own views, which are destroyed first. On error
+  // `*out` is valid but partial: original() is the new text, with the
+  // views built so far and their signals. The pipeline builds into its
+  // evaluation's NormalizedText this way, without moving the views
+  // through a StatusOr.
   absl::Status NormalizeInto(absl::string_view original, ViewMask wanted,
                              NormalizedText* out) const;
 
