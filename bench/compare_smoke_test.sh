@@ -2,16 +2,20 @@
 # Test of bench/compare (ctest bench_compare_smoke). Checks what it prints
 # and how it ends, never timings:
 #   1. bad options, and a BASE/NEW that is neither a binary nor a
-#      revision, are refused up front with exit status 2;
+#      revision, are refused up front with exit status 2, each with its
+#      own message;
 #   2. with stand-in hakam-bench scripts that report chosen values: the
 #      turns alternate (base, new, new, base, ...), each gets the filter,
 #      min time, rules and the arguments after --; each side's samples,
-#      median and range, new/base and faster/slower are right for a
-#      counter where higher is faster and for cpu_ns, overlapping ranges
-#      are called unresolved and a single turn a side says it shows no
-#      noise; a missing counter, a benchmark's
-#      error, a binary that fails, one that matches nothing and a
-#      benchmark measured on one side only end with status 1 and say why;
+#      median and range, new/base and faster/slower are right for rates,
+#      times and both benchmarks' ratios (no verdict for another ratio);
+#      the default counter falls back from ratio to rates to cpu_ns;
+#      aggregate rows are not samples; overlapping ranges are called
+#      unresolved, and a single turn a side says it shows no noise; a
+#      missing counter, a benchmark's error, a binary that fails, one that
+#      matches nothing, a benchmark (or its counter) measured on one side
+#      only, and no sample at all end with status 1 and say why; NEW
+#      defaults to the working tree's build;
 #   3. a revision (HEAD) is run from build-compare/<commit>/ when built
 #      there, and --skip-build refuses one that is not;
 #   4. the real hakam-bench of this build, on both sides, for one short
@@ -72,21 +76,36 @@ fake new
 rules=$(pwd)/rules
 [ -d "$rules" ] || fail "run from the source tree (no ./rules)"
 
-# 1. Options.
+# 1. Options, each refused with its own message.
 printf '%s\n' "$(row BM_X 0 '' 100 'ratio=0.2')" > "$work/base.rows"
 cp "$work/base.rows" "$work/new.rows"
 touch "$work/not-executable"
-for bad in --pairs=0 --pairs=two --pairs=01 --min-time=0 --min-time=abc --cpu=99999 \
-           --cpu=x --jobs=0 --bogus --counter='a b' --filter= --rules-dir="$work/none" \
-           --out=; do
+while IFS='|' read -r bad message; do
   run bad "$bad" "$work/base" "$work/new"
   expect bad 2
-  has bad err "bench/compare: "
-done
+  has bad err "bench/compare: $message"
+done <<OPTIONS
+--pairs=0|--pairs must be a whole number >= 1
+--pairs=two|--pairs must be a whole number >= 1
+--pairs=01|--pairs must be a whole number >= 1
+--pairs=1001|--pairs must be at most 1000
+--min-time=0|--min-time must be a number > 0
+--min-time=abc|--min-time must be a number > 0
+--cpu=99999|--cpu must be one this process may run on
+--cpu=x|--cpu must be a whole number >= 0
+--jobs=0|--jobs must be a whole number >= 1
+--bogus|unknown option --bogus
+--counter=a b|--counter must be a counter's name
+--filter=|--filter must not be empty
+--rules-dir=$work/none|--rules-dir: no directory $work/none
+--out=|--out needs a path
+OPTIONS
 run none
 expect none 2
+has none err "give BASE and optionally NEW (got 0 of them)"
 run three "$work/base" "$work/new" "$work/base"
 expect three 2
+has three err "(got 3 of them)"
 run unknown no-such-revision-or-file "$work/new"
 expect unknown 2
 has unknown err "'no-such-revision-or-file' is neither a hakam-bench binary nor a git revision"
@@ -96,26 +115,31 @@ has noexec err "is not executable"
 run override "$work/base" "$work/new" -- --tsv_out=/dev/null
 expect override 2
 has override err "--tsv_out after -- would override"
+run aggregates "$work/base" "$work/new" -- --benchmark_report_aggregates_only=true
+expect aggregates 2
+has aggregates err "needs every run, not only aggregates"
 [ ! -s "$work/turns" ] || fail "a refused run started a binary: $(cat "$work/turns")"
 
 # 2. Stand-ins. Three pairs: base reports 0.19, 0.21, 0.20; new 0.25,
-# 0.24, 0.26: medians 0.2 and 0.25, new/base 1.25.
-printf '%s\n' "$(row BM_X 0 '' 200 'ratio=0.19;bytes_per_second=100')" \
-  "$(row BM_X 0 '' 200 'ratio=0.21;bytes_per_second=100')" \
-  "$(row BM_X 0 '' 200 'ratio=0.20;bytes_per_second=100')" > "$work/base.rows"
-printf '%s\n' "$(row BM_X 0 '' 100 'ratio=0.25;bytes_per_second=50')" \
-  "$(row BM_X 0 '' 100 'ratio=0.24;bytes_per_second=50')" \
-  "$(row BM_X 0 '' 100 'ratio=0.26;bytes_per_second=50')" > "$work/new.rows"
+# 0.24, 0.26: medians 0.2 and 0.25, new/base 1.25 (BM_PipelineVsLimit's
+# ratio: higher is faster).
+P=BM_PipelineVsLimit
+printf '%s\n' "$(row $P 0 '' 200 'ratio=0.19;bytes_per_second=100')" \
+  "$(row $P 0 '' 200 'ratio=0.21;bytes_per_second=100')" \
+  "$(row $P 0 '' 200 'ratio=0.20;bytes_per_second=100')" > "$work/base.rows"
+printf '%s\n' "$(row $P 0 '' 100 'ratio=0.25;bytes_per_second=50')" \
+  "$(row $P 0 '' 100 'ratio=0.24;bytes_per_second=50')" \
+  "$(row $P 0 '' 100 'ratio=0.26;bytes_per_second=50')" > "$work/new.rows"
 : > "$work/turns"
-run ratio --pairs=3 --min-time=0.5 --filter='BM_X$' --out="$work/kept" \
+run ratio --pairs=3 --min-time=0.5 --filter='BM_P$' --out="$work/kept" \
   "$work/base" "$work/new" -- --corpus_size=7
 expect ratio 0
 [ "$(cut -d' ' -f1 "$work/turns" | tr '\n' ' ')" = "base new new base base new " ] ||
   fail "turns ran in the order $(cut -d' ' -f1 "$work/turns" | tr '\n' ' '), want base new new base base new"
-for arg in "--benchmark_filter=BM_X\$" --benchmark_min_time=0.5 "--rules_dir=$rules" --corpus_size=7; do
+for arg in "--benchmark_filter=BM_P\$" --benchmark_min_time=0.5 "--rules_dir=$rules" --corpus_size=7; do
   [ "$(grep -cF -- " $arg" "$work/turns")" = 6 ] || fail "not every turn got $arg: $(cat "$work/turns")"
 done
-has ratio out "BM_X, ratio (higher is faster)"
+has ratio out "$P, ratio (higher is faster)"
 has ratio out "  base  0.19 0.21 0.20   median 0.2, range 0.19-0.21"
 has ratio out "  new   0.25 0.24 0.26   median 0.25, range 0.24-0.26"
 has ratio out "  new/base 1.2500: faster by 25.0%; the ranges do not overlap"
@@ -123,21 +147,44 @@ has ratio out "base: $work/base"
 for f in samples.tsv summary.txt header.txt base-1.tsv new-3.txt; do
   [ -f "$work/kept/$f" ] || fail "--out: no $f in $(ls "$work/kept")"
 done
+has ratio err "results in $work/kept"
 run kept-again "$work/base" "$work/new" --out="$work/kept"
 expect kept-again 2
 has kept-again err "is not empty"
 
 run bps --pairs=1 --counter=bytes_per_second "$work/base" "$work/new"
 expect bps 0
+has bps out "$P, bytes_per_second (higher is faster)"
 has bps out "new/base 0.5000: slower by 50.0%; one sample on a side: no range to judge the noise by"
 run cpu --pairs=1 --counter=cpu_ns "$work/base" "$work/new"
 expect cpu 0
-has cpu out "BM_X, cpu_ns (lower is faster)"
+has cpu out "$P, cpu_ns (lower is faster)"
 has cpu out "new/base 0.5000: faster by 100.0%"
 
+# Which way is faster, and the default counter, per benchmark. One turn
+# writes several rows, and an aggregate row that is not a sample.
+M=BM_MatchInterleaved/rules:50000
+aggregate="${M}_median\\tmedian\\t0\\t\\t1\\t\\tratio=99"
+printf '%s\\n%s\\n%s\\n%s\\n%s\n' "$(row $M 0 '' 9 'ratio=2.0')" "$(row BM_X 0 '' 9 'ratio=1.0')" \
+  "$(row BM_I 0 '' 9 'items_per_second=10')" "$(row BM_T 0 '' 100 'rules=43')" \
+  "$aggregate" > "$work/base.rows"
+printf '%s\\n%s\\n%s\\n%s\n' "$(row $M 0 '' 9 'ratio=1.5')" "$(row BM_X 0 '' 9 'ratio=2.0')" \
+  "$(row BM_I 0 '' 9 'items_per_second=5')" "$(row BM_T 0 '' 200 'rules=43')" > "$work/new.rows"
+run kinds --pairs=1 "$work/base" "$work/new"
+expect kinds 0
+has kinds out "$M, ratio (lower is faster)"
+has kinds out "  base  2.0   median 2, range 2-2"
+has kinds out "new/base 0.7500: faster by 33.3%"
+grep -q "^BM_X, ratio$" "$work/kinds.out" || fail "BM_X's ratio given a direction: $(cat "$work/kinds.out")"
+has kinds out "new/base 2.0000; one sample"
+has kinds out "BM_I, items_per_second (higher is faster)"
+has kinds out "BM_T, cpu_ns (lower is faster)"
+has kinds out "new/base 2.0000: slower by 50.0%"
+! grep -q "_median" "$work/kinds.out" || fail "an aggregate row was taken as a sample: $(cat "$work/kinds.out")"
+
 # Overlapping ranges: base 0.1 and 0.3, new 0.2 twice.
-printf '%s\n' "$(row BM_X 0 '' 1 'ratio=0.1')" "$(row BM_X 0 '' 1 'ratio=0.3')" > "$work/base.rows"
-printf '%s\n' "$(row BM_X 0 '' 1 'ratio=0.2')" > "$work/new.rows"
+printf '%s\n' "$(row $P 0 '' 1 'ratio=0.1')" "$(row $P 0 '' 1 'ratio=0.3')" > "$work/base.rows"
+printf '%s\n' "$(row $P 0 '' 1 'ratio=0.2')" > "$work/new.rows"
 : > "$work/turns"
 run overlap --pairs=2 "$work/base" "$work/new"
 expect overlap 0
@@ -147,16 +194,16 @@ has overlap out "new/base 1.0000; the ranges overlap: not resolved by these turn
 # Failures.
 run missing --pairs=1 --counter=nope "$work/base" "$work/new"
 expect missing 1
-has missing err "BM_X reports no counter nope (it has: cpu_ns, ratio)"
-printf '%s\n' "$(row BM_X 1 'rules did not load' 0 '')" > "$work/new.rows"
+has missing err "$P reports no counter nope (it has: cpu_ns, ratio)"
+printf '%s\n' "$(row $P 1 'rules did not load' 0 '')" > "$work/new.rows"
 run errored --pairs=1 "$work/base" "$work/new"
 expect errored 1
 has errored err "rules did not load"
-printf '%s\n' "$(row BM_X 0 '' 1 'ratio=0.2')" > "$work/new.rows"
+printf '%s\n' "$(row $P 0 '' 1 'ratio=0.2')" > "$work/new.rows"
 echo 3 > "$work/new.status"
 run crashed --pairs=1 "$work/base" "$work/new"
 expect crashed 1
-has crashed err "exited with status 3"
+has crashed err "new ($work/new) exited with status 3"
 rm "$work/new.status"
 : > "$work/new.rows"
 run nothing --pairs=1 "$work/base" "$work/new"
@@ -167,6 +214,32 @@ run one-sided --pairs=1 "$work/base" "$work/new"
 expect one-sided 1
 has one-sided out "BM_Y, ratio"
 has one-sided out "  base  not measured"
+has one-sided err "BM_Y, ratio was measured on one side only"
+# The same benchmark with another counter on one side (new reports no
+# ratio): two rows, each on one side, never one counter over the other.
+printf '%s\n' "$(row $P 0 '' 1 'bytes_per_second=7')" > "$work/new.rows"
+run mixed --pairs=1 "$work/base" "$work/new"
+expect mixed 1
+has mixed out "$P, ratio (higher is faster)"
+has mixed out "$P, bytes_per_second (higher is faster)"
+has mixed err "$P, bytes_per_second was measured on one side only"
+! grep -q "new/base" "$work/mixed.out" || fail "two counters compared: $(cat "$work/mixed.out")"
+# Only aggregate rows on both sides: not a sample to compare.
+printf '%s\n' "$aggregate" > "$work/base.rows"
+cp "$work/base.rows" "$work/new.rows"
+run empty --pairs=1 "$work/base" "$work/new"
+expect empty 1
+has empty err "no sample to compare"
+
+# NEW defaults to the working tree's build (--build-dir).
+mkdir -p "$work/tree/bench"
+cp "$work/new" "$work/tree/bench/hakam-bench"
+printf '%s\n' "$(row $P 0 '' 1 'ratio=0.2')" > "$work/base.rows"
+cp "$work/base.rows" "$work/new.rows"
+run tree --pairs=1 --build-dir="$work/tree" "$work/base"
+expect tree 0
+has tree out "new:  working tree ("
+has tree out "), as last built: $work/tree/bench/hakam-bench"
 
 # 3. A revision, as built under --compare-dir.
 if head=$(git rev-parse --verify --quiet HEAD 2> /dev/null); then

@@ -18,7 +18,8 @@ decimal() {
     local what="a number >= 0"; [ "$3" = gt ] && what="a number > 0"
     echo "$prog: --$1 must be $what, got '$2'" >&2; exit 2; }
 }
-# at_most OPTION VALUE MAX [WHY]: VALUE (checked above) is at most MAX.
+# at_most OPTION VALUE MAX [WHY]: VALUE, already checked by whole or decimal,
+# is at most MAX.
 at_most() {
   awk -v v="$2" -v m="$3" 'BEGIN { exit !(v <= m) }' || {
     echo "$prog: --$1 must be at most $3${4:+ ($4)}, got '$2'" >&2; exit 2; }
