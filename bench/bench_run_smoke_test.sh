@@ -9,7 +9,9 @@
 #      (the 50k-rule one "skipped", since --max-rules=1000), each measured
 #      row with a number, no row FAILED, exit status 0; the header names
 #      the build's type; its Markdown table has the same rows; --report
-#      prints the very same table again;
+#      prints the very same table again; its progress lines count every
+#      micro-benchmark and every load run of its plan; it leaves no file
+#      in the working directory;
 #   3. with stand-in scripts for the binaries (a hakamd that refuses its
 #      rules, one that dies during its runs, one that exits 1 when stopped;
 #      a hakam-bench that crashes, one that reports a benchmark's error; a
@@ -73,9 +75,23 @@ short=(--skip-build --duration=1 --warmup=0.3 --rounds=1 --soak-minutes=0.05
        --pack-rules=1000 --pack-warmup=0 --min-time=0.01 --repetitions=1
        --max-rules=1000 --match-seconds=0.01)
 out=$work/run
+cwd_before=$(ls -A)
 run_bench run --build-dir="$build_dir" "${short[@]}" --out="$out"
 cat "$work/run.txt"
 [ $status = 0 ] || { cat "$work/run.err"; fail "short run: exit status $status, want 0"; }
+[ "$(ls -A)" = "$cwd_before" ] ||
+  fail "the run left files in $(pwd): $(diff <(echo "$cwd_before") <(ls -A) || true)"
+# Progress: every micro-benchmark the settings register counted as done;
+# each load run numbered out of the plan, with the time left.
+[[ "$(cat "$work/run.err")" =~ micro-benchmarks:\ ([0-9]+)\ of\ ([0-9]+)\ done, ]] &&
+  [ "${BASH_REMATCH[1]}" = "${BASH_REMATCH[2]}" ] && [ "${BASH_REMATCH[1]}" -gt 10 ] ||
+  fail "no progress line counting every micro-benchmark: $(grep micro-benchmarks: "$work/run.err")"
+planned=$(sed -n 's/^bench\/run: load runs: \([0-9]*\) of .*/\1/p' "$work/run.err")
+[ -n "$planned" ] || fail "no load-run plan: $(cat "$work/run.err")"
+grep -q "^bench/run: load moderate-closed-1 (1 of $planned, \(about [0-9]* min\|under a minute\) of load runs left): " "$work/run.err" ||
+  fail "the first load run's line does not count it: $(grep 'load moderate-closed-1' "$work/run.err")"
+[ "$(grep -c "^bench/run: load .* of $planned, " "$work/run.err")" = "$planned" ] ||
+  fail "$planned load runs planned, $(grep -c "^bench/run: load .* of $planned, " "$work/run.err") made"
 tsv=$out/summary.tsv
 [ -s "$tsv" ] || fail "no summary.tsv"
 build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$build_dir/CMakeCache.txt")
