@@ -82,7 +82,8 @@ cat "$work/run.txt"
 [ "$(ls -A)" = "$cwd_before" ] ||
   fail "the run left files in $(pwd): $(diff <(echo "$cwd_before") <(ls -A) || true)"
 # Progress: every micro-benchmark the settings register counted as done;
-# each load run numbered out of the plan, with the time left.
+# each load run numbered out of the plan, with the time left; the soak's
+# time and RSS.
 [[ "$(cat "$work/run.err")" =~ micro-benchmarks:\ ([0-9]+)\ of\ ([0-9]+)\ done, ]] &&
   [ "${BASH_REMATCH[1]}" = "${BASH_REMATCH[2]}" ] && [ "${BASH_REMATCH[1]}" -gt 10 ] ||
   fail "no progress line counting every micro-benchmark: $(grep micro-benchmarks: "$work/run.err")"
@@ -92,6 +93,9 @@ grep -q "^bench/run: load moderate-closed-1 (1 of $planned, \(about [0-9]* min\|
   fail "the first load run's line does not count it: $(grep 'load moderate-closed-1' "$work/run.err")"
 [ "$(grep -c "^bench/run: load .* of $planned, " "$work/run.err")" = "$planned" ] ||
   fail "$planned load runs planned, $(grep -c "^bench/run: load .* of $planned, " "$work/run.err") made"
+# The soak (3 s here) says how far it is, with hakamd's RSS, at its half.
+grep -q '^bench/run: soak: [12] of 3 s, VmRSS [0-9]*\.[0-9] MiB, [0-9]*:[0-9][0-9] elapsed$' "$work/run.err" ||
+  fail "no soak progress line: $(grep 'soak' "$work/run.err")"
 tsv=$out/summary.tsv
 [ -s "$tsv" ] || fail "no summary.tsv"
 build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$build_dir/CMakeCache.txt")
