@@ -113,9 +113,15 @@ absl::StatusOr<std::unique_ptr<SqliteAuditStore>> SqliteAuditStore::Open(
                      int64_t{2} * options.checkpoint_pages * 4096, ";");
     const std::string writer_pragmas =
         absl::StrCat("PRAGMA wal_autocheckpoint=0; ", size_limit);
+    // The checkpointer waits for the writer and for readers at most
+    // 100 ms: a RESTART checkpoint holds the writer's lock while it waits
+    // for readers of old snapshots, and with the writer's own 5 s a long
+    // reader (a query, a backup) stalled every reply 5 s and then failed
+    // the commit. Once it stops waiting, the checkpoint goes on as a
+    // PASSIVE one (SQLITE_BUSY; retried after the next commit).
     const std::string checkpoint_pragmas = absl::StrCat(
         "PRAGMA synchronous=", options.full_sync ? "FULL" : "NORMAL",
-        "; PRAGMA busy_timeout=5000; ", size_limit);
+        "; PRAGMA busy_timeout=100; ", size_limit);
     if (sqlite3_exec(db, writer_pragmas.c_str(), nullptr, nullptr, nullptr) !=
             SQLITE_OK ||
         sqlite3_open_v2(options.path.c_str(), &checkpoint_db,
@@ -205,7 +211,14 @@ void SqliteAuditStore::CheckpointLoop() {
     // would grow without end, so past 8x the threshold a RESTART
     // checkpoint waits for the writer's current commit and makes the next
     // one start the WAL over: a short stall, rarely. A failure (e.g.
-    // SQLITE_BUSY) is retried at the next threshold.
+    // SQLITE_BUSY) is retried after the next commit.
+    //
+    // Until the WAL starts over, every commit's hook reports it past the
+    // threshold, so a checkpoint follows nearly every commit: many small
+    // ones. That spreads the disk's work, which the tail latency needs:
+    // one checkpoint per checkpoint_pages new frames instead halved the
+    // CPU a lone commit costs and Moderate's p50 at half load, but raised
+    // its p99 from 3-6 to 15-19 ms (docs/performance-log.md, 2026-12-01).
     const int mode = pages >= 8 * options_.checkpoint_pages
                          ? SQLITE_CHECKPOINT_RESTART
                          : SQLITE_CHECKPOINT_PASSIVE;

@@ -55,8 +55,9 @@ struct SqliteAuditStoreOptions {
   static constexpr int kCommitDelayBatch = 32;
   // The WAL is copied back into the database (a checkpoint, which fsyncs)
   // by a second connection on its own thread once it holds this many pages,
-  // so commits never wait behind one. 0: SQLite's own automatic
-  // checkpoints, inline in the commit that crosses 1000 pages.
+  // and after each commit while it still does, so commits never wait
+  // behind one. 0: SQLite's own automatic checkpoints, inline in the
+  // commit that crosses 1000 pages.
   int checkpoint_pages = 1000;
 };
 
