@@ -216,8 +216,8 @@ TEST(SqliteAuditStoreTest, CheckpointsInTheBackgroundAndKeepsTheWalBounded) {
 // A reader that holds an old snapshot (a long query, a backup) fails no
 // commit and does not stall the writer for long: past 8 x checkpoint_pages
 // the checkpointer runs RESTART checkpoints, which hold the writer's lock
-// while they wait for readers; with its 5 s busy timeout every such
-// commit failed with SQLITE_BUSY.
+// while they wait for readers; with a 5 s busy timeout, the writer's own,
+// commits waited 5 s each time and some failed with SQLITE_BUSY.
 TEST(SqliteAuditStoreTest, AReaderOfAnOldSnapshotFailsNoCommit) {
   const std::string path = TempDb("reader.db");
   SqliteAuditStoreOptions o;
