@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "engine/comment_json.h"
 
 namespace hakam {
@@ -113,12 +114,12 @@ absl::StatusOr<std::unique_ptr<SqliteAuditStore>> SqliteAuditStore::Open(
                      int64_t{2} * options.checkpoint_pages * 4096, ";");
     const std::string writer_pragmas =
         absl::StrCat("PRAGMA wal_autocheckpoint=0; ", size_limit);
-    // The checkpointer waits for the writer and for readers at most
-    // 100 ms: a RESTART checkpoint holds the writer's lock while it waits
-    // for readers of old snapshots, and with the writer's own 5 s a long
-    // reader (a query, a backup) stalled every reply 5 s and then failed
-    // the commit. Once it stops waiting, the checkpoint goes on as a
-    // PASSIVE one (SQLITE_BUSY; retried after the next commit).
+    // The checkpointer waits for readers at most 100 ms: a RESTART
+    // checkpoint holds SQLite's writer lock while it waits for readers of
+    // old snapshots, and with the writer's own 5 s a long reader (a
+    // query, a backup) stalled replies 5 s at a time and failed commits.
+    // Once it stops waiting, the checkpoint goes on as a PASSIVE one
+    // (SQLITE_BUSY).
     const std::string checkpoint_pragmas = absl::StrCat(
         "PRAGMA synchronous=", options.full_sync ? "FULL" : "NORMAL",
         "; PRAGMA busy_timeout=100; ", size_limit);
@@ -191,6 +192,9 @@ int SqliteAuditStore::OnWalCommit(void* self, sqlite3*, const char*,
 
 void SqliteAuditStore::CheckpointLoop() {
   int pages = 0;
+  // While a reader of an old snapshot keeps a RESTART from finishing, one
+  // a second at most: each holds commits back up to the busy timeout.
+  absl::Time next_restart = absl::InfinitePast();
   while (true) {
     {
       absl::MutexLock lock(&checkpoint_mu_);
@@ -209,21 +213,29 @@ void SqliteAuditStore::CheckpointLoop() {
     // starts the WAL over at its next transaction if nothing was committed
     // meanwhile. Under constant load that may never happen and the WAL
     // would grow without end, so past 8x the threshold a RESTART
-    // checkpoint waits for the writer's current commit and makes the next
-    // one start the WAL over: a short stall, rarely. A failure (e.g.
-    // SQLITE_BUSY) is retried after the next commit.
+    // checkpoint runs between two commits (it holds commit_mu_, so it
+    // never contends with the writer for SQLite's lock) and makes the
+    // next one start the WAL over: a short stall, rarely. A failure (e.g.
+    // SQLITE_BUSY: a reader held an old snapshot past the busy timeout;
+    // SQLite then went on as PASSIVE) is retried after the next commit.
     //
     // Until the WAL starts over, every commit's hook reports it past the
     // threshold, so a checkpoint follows nearly every commit: many small
     // ones. That spreads the disk's work, which the tail latency needs:
     // one checkpoint per checkpoint_pages new frames instead halved the
     // CPU a lone commit costs and Moderate's p50 at half load, but raised
-    // its p99 from 3-6 to 15-19 ms (docs/performance-log.md, 2026-12-01).
-    const int mode = pages >= 8 * options_.checkpoint_pages
-                         ? SQLITE_CHECKPOINT_RESTART
-                         : SQLITE_CHECKPOINT_PASSIVE;
-    const int rc = sqlite3_wal_checkpoint_v2(checkpoint_db_, nullptr, mode,
-                                             nullptr, nullptr);
+    // its p99 from 2.8-7.7 to 15.4-18.6 ms (docs/performance-log.md,
+    // 2026-12-01).
+    int rc;
+    if (pages >= 8 * options_.checkpoint_pages && absl::Now() >= next_restart) {
+      absl::MutexLock pause_writer(&commit_mu_);
+      rc = sqlite3_wal_checkpoint_v2(
+          checkpoint_db_, nullptr, SQLITE_CHECKPOINT_RESTART, nullptr, nullptr);
+      if (rc == SQLITE_BUSY) next_restart = absl::Now() + absl::Seconds(1);
+    } else {
+      rc = sqlite3_wal_checkpoint_v2(
+          checkpoint_db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    }
     absl::MutexLock lock(&checkpoint_mu_);
     if (rc == SQLITE_OK) ++checkpoints_;
   }
@@ -305,7 +317,11 @@ void SqliteAuditStore::WriterLoop() {
         queue_.pop_front();
       }
     }
-    const absl::Status status = CommitBatch(batch);
+    absl::Status status;
+    {
+      absl::MutexLock commit_lock(&commit_mu_);
+      status = CommitBatch(batch);
+    }
     const int64_t n = static_cast<int64_t>(batch.size());
     {
       // Counted before the callbacks run, so a caller that has its answer

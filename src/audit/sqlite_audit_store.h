@@ -125,6 +125,10 @@ class SqliteAuditStore : public AuditStore {
   absl::Status first_error_ ABSL_GUARDED_BY(mu_);
   std::thread writer_;
 
+  // Held by the writer around each commit, and by the checkpointer around
+  // a RESTART checkpoint, so that it runs between two commits. Taken
+  // before checkpoint_mu_ (the WAL hook runs inside a commit).
+  absl::Mutex commit_mu_ ABSL_ACQUIRED_BEFORE(checkpoint_mu_);
   sqlite3* const checkpoint_db_;  // checkpointer thread only; may be null
   mutable absl::Mutex checkpoint_mu_;
   int wal_pages_ ABSL_GUARDED_BY(checkpoint_mu_) = 0;  // after last commit
