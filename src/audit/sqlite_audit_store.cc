@@ -4,10 +4,10 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
 #include "engine/comment_json.h"
 
 namespace hakam {
@@ -115,11 +115,9 @@ absl::StatusOr<std::unique_ptr<SqliteAuditStore>> SqliteAuditStore::Open(
     const std::string writer_pragmas =
         absl::StrCat("PRAGMA wal_autocheckpoint=0; ", size_limit);
     // The checkpointer waits for readers at most 100 ms: a RESTART
-    // checkpoint holds SQLite's writer lock while it waits for readers of
-    // old snapshots, and with the writer's own 5 s a long reader (a
-    // query, a backup) stalled replies 5 s at a time and failed commits.
-    // Once it stops waiting, the checkpoint goes on as a PASSIVE one
-    // (SQLITE_BUSY).
+    // checkpoint holds SQLite's writer lock while it waits for readers
+    // still on the WAL, and with the writer's own 5 s a long reader (a
+    // query, a copy) stalled replies 5 s at a time and failed commits.
     const std::string checkpoint_pragmas = absl::StrCat(
         "PRAGMA synchronous=", options.full_sync ? "FULL" : "NORMAL",
         "; PRAGMA busy_timeout=100; ", size_limit);
@@ -192,9 +190,8 @@ int SqliteAuditStore::OnWalCommit(void* self, sqlite3*, const char*,
 
 void SqliteAuditStore::CheckpointLoop() {
   int pages = 0;
-  // While a reader of an old snapshot keeps a RESTART from finishing, one
-  // a second at most: each holds commits back up to the busy timeout.
-  absl::Time next_restart = absl::InfinitePast();
+  // After a RESTART that failed, none for a second (see below).
+  auto next_restart = std::chrono::steady_clock::time_point::min();
   while (true) {
     {
       absl::MutexLock lock(&checkpoint_mu_);
@@ -209,15 +206,19 @@ void SqliteAuditStore::CheckpointLoop() {
       pages = wal_pages_;
       wal_pages_ = 0;
     }
-    // PASSIVE copies what is committed and never blocks the writer, which
-    // starts the WAL over at its next transaction if nothing was committed
-    // meanwhile. Under constant load that may never happen and the WAL
-    // would grow without end, so past 8x the threshold a RESTART
-    // checkpoint runs between two commits (it holds commit_mu_, so it
-    // never contends with the writer for SQLite's lock) and makes the
-    // next one start the WAL over: a short stall, rarely. A failure (e.g.
-    // SQLITE_BUSY: a reader held an old snapshot past the busy timeout;
-    // SQLite then went on as PASSIVE) is retried after the next commit.
+    // A PASSIVE checkpoint copies what is committed and never blocks the
+    // writer, which starts the WAL over at its next transaction if the
+    // checkpoint copied everything and nothing was committed meanwhile.
+    // Under constant load that may never happen and the WAL would grow
+    // without end, so past 8x the threshold, once a PASSIVE one has copied
+    // everything, a RESTART checkpoint copies what was committed since,
+    // waits for readers still on the WAL (at most the 100 ms busy timeout)
+    // and makes the next commit start the WAL over. It runs between two
+    // commits (it holds commit_mu_, so it never contends with the writer
+    // for SQLite's lock): a short stall, rarely. A reader of an old
+    // snapshot keeps PASSIVE from copying everything, so it costs commits
+    // nothing; a RESTART that failed anyway (SQLITE_BUSY) is not tried
+    // again for a second.
     //
     // Until the WAL starts over, every commit's hook reports it past the
     // threshold, so a checkpoint follows nearly every commit: many small
@@ -226,15 +227,21 @@ void SqliteAuditStore::CheckpointLoop() {
     // CPU a lone commit costs and Moderate's p50 at half load, but raised
     // its p99 from 2.8-7.7 to 15.4-18.6 ms (docs/performance-log.md,
     // 2026-12-01).
-    int rc;
-    if (pages >= 8 * options_.checkpoint_pages && absl::Now() >= next_restart) {
+    int log_frames = 0;
+    int copied_frames = 0;
+    int rc = sqlite3_wal_checkpoint_v2(checkpoint_db_, nullptr,
+                                       SQLITE_CHECKPOINT_PASSIVE, &log_frames,
+                                       &copied_frames);
+    if (rc == SQLITE_OK && copied_frames == log_frames &&
+        pages >= 8 * options_.checkpoint_pages &&
+        std::chrono::steady_clock::now() >= next_restart) {
       absl::MutexLock pause_writer(&commit_mu_);
       rc = sqlite3_wal_checkpoint_v2(
           checkpoint_db_, nullptr, SQLITE_CHECKPOINT_RESTART, nullptr, nullptr);
-      if (rc == SQLITE_BUSY) next_restart = absl::Now() + absl::Seconds(1);
-    } else {
-      rc = sqlite3_wal_checkpoint_v2(
-          checkpoint_db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+      if (rc == SQLITE_BUSY) {
+        next_restart =
+            std::chrono::steady_clock::now() + std::chrono::seconds(1);
+      }
     }
     absl::MutexLock lock(&checkpoint_mu_);
     if (rc == SQLITE_OK) ++checkpoints_;

@@ -1,8 +1,9 @@
 // The SQLite audit store: one file in WAL mode, written by one background
 // thread that commits queued records in groups (one transaction per batch),
 // so thousands of concurrent requests share each fsync. A second thread,
-// on its own connection, checkpoints the WAL, so no commit (and no reply
-// waiting for one) stalls behind a checkpoint's writes and fsync.
+// on its own connection, checkpoints the WAL, so commits (and the replies
+// waiting for them) do not stall behind a checkpoint's writes and fsync,
+// but for a rare RESTART checkpoint that starts the WAL over.
 //
 //   SqliteAuditStoreOptions o;
 //   o.path = "var/audit.db";
@@ -55,9 +56,10 @@ struct SqliteAuditStoreOptions {
   static constexpr int kCommitDelayBatch = 32;
   // The WAL is copied back into the database (a checkpoint, which fsyncs)
   // by a second connection on its own thread once it holds this many pages,
-  // and after each commit while it still does, so commits never wait
-  // behind one. 0: SQLite's own automatic checkpoints, inline in the
-  // commit that crosses 1000 pages.
+  // and after each commit while it still does, so commits do not wait
+  // behind one (but for a rare RESTART past 8x this many pages). 0:
+  // SQLite's own automatic checkpoints, inline in the commit that crosses
+  // 1000 pages.
   int checkpoint_pages = 1000;
 };
 
@@ -105,7 +107,8 @@ class SqliteAuditStore : public AuditStore {
   void CheckpointLoop();
   // sqlite3_wal_hook: runs on the writer thread after each commit.
   static int OnWalCommit(void* self, sqlite3* db, const char* name, int pages);
-  absl::Status CommitBatch(std::deque<Pending>& batch);
+  absl::Status CommitBatch(std::deque<Pending>& batch)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(commit_mu_);
   // Steps `statement` to its end and resets it; on failure, SQLite's
   // message prefixed with `what`.
   absl::Status Run(sqlite3_stmt* statement, absl::string_view what);
