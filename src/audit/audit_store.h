@@ -46,7 +46,9 @@ class AuditStore {
   virtual void Append(AuditRecord record, DoneCallback done) = 0;
 
   // Blocks until every record appended before the call is durable or has
-  // failed; returns the first failure, if any, since the last Flush().
+  // failed; returns the first failure among the records that were still
+  // waiting when it was called (an earlier failure went to its record's
+  // callback, and says nothing about the records appended since).
   virtual absl::Status Flush() = 0;
 
   // Convenience: Append and wait for the result.

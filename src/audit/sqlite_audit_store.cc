@@ -271,16 +271,18 @@ absl::Status SqliteAuditStore::Flush() {
     SqliteAuditStore* self;
     int64_t target;
   } wait{this, appended_};
-  ++flushing_;  // the writer stops waiting for a larger batch
+  if (finished_ >= wait.target) return absl::OkStatus();
+  FlushWaiter waiter;
+  // Registered, the writer also stops waiting for a larger batch.
+  flush_waiters_.push_back(&waiter);
   mu_.Await(absl::Condition(
       +[](Wait* w) ABSL_NO_THREAD_SAFETY_ANALYSIS {
         return w->self->finished_ >= w->target;
       },
       &wait));
-  --flushing_;
-  absl::Status s = first_error_;
-  first_error_ = absl::OkStatus();
-  return s;
+  flush_waiters_.erase(
+      std::find(flush_waiters_.begin(), flush_waiters_.end(), &waiter));
+  return waiter.first_error;
 }
 
 int64_t SqliteAuditStore::committed() const {
@@ -312,7 +314,7 @@ void SqliteAuditStore::WriterLoop() {
                              static_cast<size_t>(std::min(
                                  SqliteAuditStoreOptions::kCommitDelayBatch,
                                  s->options_.max_batch)) ||
-                         s->stopping_ || s->flushing_ > 0;
+                         s->stopping_ || !s->flush_waiters_.empty();
                 },
                 this),
             options_.commit_delay);
@@ -337,9 +339,15 @@ void SqliteAuditStore::WriterLoop() {
       if (status.ok()) {
         committed_ += n;
         ++commits_;
-      } else if (first_error_.ok()) {
-        first_error_ = status;
+      } else {
+        for (FlushWaiter* w : flush_waiters_) {
+          if (w->first_error.ok()) w->first_error = status;
+        }
       }
+    }
+    if (status.ok() == failing_) {
+      failing_ = !status.ok();
+      if (options_.on_health_change) options_.on_health_change(status);
     }
     for (Pending& p : batch) p.done(status);
     batch.clear();

@@ -18,11 +18,14 @@
 #pragma once
 
 #include <deque>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
@@ -61,6 +64,11 @@ struct SqliteAuditStoreOptions {
   // SQLite's own automatic checkpoints, inline in the commit that crosses
   // 1000 pages.
   int checkpoint_pages = 1000;
+  // Called on the writer thread when commits start failing (with the first
+  // failure: a full disk, an I/O error) and when one succeeds again (OK):
+  // on each change, not on every failure, so a log stays readable while a
+  // disk is full. Must not block. Default: none.
+  std::function<void(const absl::Status&)> on_health_change;
 };
 
 class SqliteAuditStore : public AuditStore {
@@ -124,8 +132,14 @@ class SqliteAuditStore : public AuditStore {
   int64_t finished_ ABSL_GUARDED_BY(mu_) = 0;  // committed or failed
   int64_t committed_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t commits_ ABSL_GUARDED_BY(mu_) = 0;
-  int flushing_ ABSL_GUARDED_BY(mu_) = 0;  // Flush() calls waiting
-  absl::Status first_error_ ABSL_GUARDED_BY(mu_);
+  // One per Flush() call waiting: the first failure of a commit that
+  // finished while it waited (each such commit holds a record that was
+  // waiting when Flush() was called: records are committed in order).
+  struct FlushWaiter {
+    absl::Status first_error;
+  };
+  std::vector<FlushWaiter*> flush_waiters_ ABSL_GUARDED_BY(mu_);
+  bool failing_ = false;  // the last commit failed; writer thread only
   std::thread writer_;
 
   // Held by the writer around each commit, and by the checkpointer around

@@ -97,6 +97,16 @@ int main(int argc, char** argv) {
   audit_options.path = absl::GetFlag(FLAGS_audit_db);
   audit_options.full_sync = absl::GetFlag(FLAGS_audit_full_sync);
   audit_options.commit_delay = absl::Microseconds(commit_delay_us);
+  audit_options.on_health_change = [](const absl::Status& s) {
+    if (s.ok()) {
+      std::fprintf(stderr, "hakamd: audit store: commits succeed again\n");
+    } else {
+      std::fprintf(stderr,
+                   "hakamd: audit store: commits fail, Moderate calls get "
+                   "UNAVAILABLE until one succeeds: %s\n",
+                   s.ToString().c_str());
+    }
+  };
   absl::StatusOr<std::unique_ptr<hakam::SqliteAuditStore>> audit =
       hakam::SqliteAuditStore::Open(audit_options);
   if (!audit.ok()) {

@@ -1,0 +1,31 @@
+// A SQLite VFS for tests that wraps the default one and makes its files'
+// writes or syncs fail on demand, as a full or failing disk would:
+//
+//   FaultVfs::Install();  // once; the default VFS from then on
+//   FaultVfs::Set(FaultVfs::kDiskFull);
+//   ... every write now fails with SQLITE_FULL ...
+//   FaultVfs::Set(FaultVfs::kNone);
+//
+// Thread safety: Set and the counters may be called from any thread; the
+// fault applies to every connection of the process, whichever thread it
+// runs on.
+#pragma once
+
+namespace hakam::testing {
+
+class FaultVfs {
+ public:
+  enum Fault {
+    kNone,
+    kDiskFull,   // xWrite and xTruncate fail with SQLITE_FULL
+    kSyncFails,  // xSync fails with SQLITE_IOERR_FSYNC
+  };
+
+  // Registers the VFS as the process' default (the first call only).
+  static void Install();
+  static void Set(Fault fault);
+  // Calls failed by a fault since Install().
+  static int failures();
+};
+
+}  // namespace hakam::testing
