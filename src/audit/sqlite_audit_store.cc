@@ -267,14 +267,14 @@ void SqliteAuditStore::Append(AuditRecord record, DoneCallback done) {
 
 absl::Status SqliteAuditStore::Flush() {
   absl::MutexLock lock(&mu_);
+  if (finished_ >= appended_) return absl::OkStatus();
+  FlushWaiter waiter{appended_, absl::OkStatus()};
+  // Registered, the writer also stops waiting for a larger batch.
+  flush_waiters_.push_back(&waiter);
   struct Wait {
     SqliteAuditStore* self;
     int64_t target;
-  } wait{this, appended_};
-  if (finished_ >= wait.target) return absl::OkStatus();
-  FlushWaiter waiter;
-  // Registered, the writer also stops waiting for a larger batch.
-  flush_waiters_.push_back(&waiter);
+  } wait{this, waiter.target};
   mu_.Await(absl::Condition(
       +[](Wait* w) ABSL_NO_THREAD_SAFETY_ANALYSIS {
         return w->self->finished_ >= w->target;
@@ -339,10 +339,6 @@ void SqliteAuditStore::WriterLoop() {
       if (status.ok()) {
         committed_ += n;
         ++commits_;
-      } else {
-        for (FlushWaiter* w : flush_waiters_) {
-          if (w->first_error.ok()) w->first_error = status;
-        }
       }
     }
     if (status.ok() == failing_) {
@@ -352,7 +348,17 @@ void SqliteAuditStore::WriterLoop() {
     for (Pending& p : batch) p.done(status);
     batch.clear();
     // Finished after the callbacks, so Flush() returns once they have run.
+    // The failure goes to the Flush() calls waiting for one of the batch's
+    // records in the same critical section, so that one that began while
+    // the callbacks ran sees it too.
     absl::MutexLock lock(&mu_);
+    if (!status.ok()) {
+      for (FlushWaiter* w : flush_waiters_) {
+        if (finished_ < w->target && w->first_error.ok()) {
+          w->first_error = status;
+        }
+      }
+    }
     finished_ += n;
   }
 }

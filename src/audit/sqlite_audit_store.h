@@ -65,9 +65,10 @@ struct SqliteAuditStoreOptions {
   // 1000 pages.
   int checkpoint_pages = 1000;
   // Called on the writer thread when commits start failing (with the first
-  // failure: a full disk, an I/O error) and when one succeeds again (OK):
-  // on each change, not on every failure, so a log stays readable while a
-  // disk is full. Must not block. Default: none.
+  // failure, whatever its cause: a full disk, an I/O error, a duplicate
+  // decision id) and when one succeeds again (OK): on each change, not on
+  // every failure, so a log stays readable while a disk is full. Failed
+  // checkpoints are not reported. Must not block. Default: none.
   std::function<void(const absl::Status&)> on_health_change;
 };
 
@@ -132,10 +133,11 @@ class SqliteAuditStore : public AuditStore {
   int64_t finished_ ABSL_GUARDED_BY(mu_) = 0;  // committed or failed
   int64_t committed_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t commits_ ABSL_GUARDED_BY(mu_) = 0;
-  // One per Flush() call waiting: the first failure of a commit that
-  // finished while it waited (each such commit holds a record that was
-  // waiting when Flush() was called: records are committed in order).
+  // One per Flush() call waiting: the first failure among the records it
+  // waits for, those numbered up to `target` in append order (records
+  // finish in that order).
   struct FlushWaiter {
+    int64_t target;
     absl::Status first_error;
   };
   std::vector<FlushWaiter*> flush_waiters_ ABSL_GUARDED_BY(mu_);

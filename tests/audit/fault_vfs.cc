@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <atomic>
+#include <cstddef>
 #include <cstdlib>
 #include <mutex>
 
@@ -15,8 +16,8 @@ sqlite3_vfs* g_real = nullptr;  // the default VFS wrapped; set once
 sqlite3_vfs g_vfs;
 
 // Our file: the wrapped VFS's own file object follows it in the same
-// allocation (szOsFile covers both).
-struct FaultFile {
+// allocation (szOsFile covers both), aligned for any type.
+struct alignas(alignof(std::max_align_t)) FaultFile {
   sqlite3_file base;
 };
 
@@ -114,7 +115,12 @@ int Open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* f, int flags,
   const int rc = g_real->xOpen(g_real, name, Real(f), flags, out_flags);
   // SQLite calls xClose even after a failed open if pMethods is set, so it
   // is set exactly when the wrapped file has methods of its own.
-  f->pMethods = Real(f)->pMethods != nullptr ? &kMethods : nullptr;
+  const sqlite3_io_methods* real = Real(f)->pMethods;
+  // kMethods forwards the version 3 methods (WAL's shared memory, mmap);
+  // the default VFS on Linux has them, and a wrapped file without them
+  // would make SQLite call through a null pointer.
+  if (real != nullptr && real->iVersion < kMethods.iVersion) std::abort();
+  f->pMethods = real != nullptr ? &kMethods : nullptr;
   return rc;
 }
 

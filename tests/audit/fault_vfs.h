@@ -2,9 +2,10 @@
 // writes or syncs fail on demand, as a full or failing disk would:
 //
 //   FaultVfs::Install();  // once; the default VFS from then on
-//   FaultVfs::Set(FaultVfs::kDiskFull);
-//   ... every write now fails with SQLITE_FULL ...
-//   FaultVfs::Set(FaultVfs::kNone);
+//   {
+//     FaultVfs::Scoped full(FaultVfs::kDiskFull);
+//     ... every write now fails with SQLITE_FULL ...
+//   }
 //
 // Thread safety: Set and the counters may be called from any thread; the
 // fault applies to every connection of the process, whichever thread it
@@ -26,6 +27,16 @@ class FaultVfs {
   static void Set(Fault fault);
   // Calls failed by a fault since Install().
   static int failures();
+
+  // Sets a fault for its scope: a failed assertion that leaves the scope
+  // early does not leave the fault on for the tests after it.
+  class Scoped {
+   public:
+    explicit Scoped(Fault fault) { Set(fault); }
+    ~Scoped() { Set(kNone); }
+    Scoped(const Scoped&) = delete;
+    Scoped& operator=(const Scoped&) = delete;
+  };
 };
 
 }  // namespace hakam::testing
