@@ -190,6 +190,12 @@ int SqliteAuditStore::OnWalCommit(void* self, sqlite3*, const char*,
 
 void SqliteAuditStore::CheckpointLoop() {
   int pages = 0;
+  // Whether checkpoints fail (not with SQLITE_BUSY), and what the last
+  // PASSIVE one reported: one with nothing to copy syncs nothing, so its
+  // success says nothing of the disk and does not end a failure.
+  bool failing = false;
+  int last_log_frames = 0;
+  int last_copied_frames = 0;
   // After a RESTART that failed, none for a second (see below).
   auto next_restart = std::chrono::steady_clock::time_point::min();
   while (true) {
@@ -232,15 +238,31 @@ void SqliteAuditStore::CheckpointLoop() {
     int rc = sqlite3_wal_checkpoint_v2(checkpoint_db_, nullptr,
                                        SQLITE_CHECKPOINT_PASSIVE, &log_frames,
                                        &copied_frames);
+    // Frames copied, or the WAL started over since the last one.
+    bool copied = rc == SQLITE_OK && (copied_frames > last_copied_frames ||
+                                      log_frames < last_log_frames);
+    if (rc == SQLITE_OK) {
+      last_log_frames = log_frames;
+      last_copied_frames = copied_frames;
+    }
     if (rc == SQLITE_OK && copied_frames == log_frames &&
         pages >= 8 * options_.checkpoint_pages &&
         std::chrono::steady_clock::now() >= next_restart) {
       absl::MutexLock pause_writer(&commit_mu_);
       rc = sqlite3_wal_checkpoint_v2(
           checkpoint_db_, nullptr, SQLITE_CHECKPOINT_RESTART, nullptr, nullptr);
+      copied = copied || rc == SQLITE_OK;
       if (rc == SQLITE_BUSY) {
         next_restart =
             std::chrono::steady_clock::now() + std::chrono::seconds(1);
+      }
+    }
+    if (failing ? copied : rc != SQLITE_OK && rc != SQLITE_BUSY) {
+      failing = !failing;
+      if (options_.on_checkpoint_health_change) {
+        options_.on_checkpoint_health_change(
+            failing ? SqliteError(checkpoint_db_, "checkpoint")
+                    : absl::OkStatus());
       }
     }
     absl::MutexLock lock(&checkpoint_mu_);

@@ -1,6 +1,7 @@
 // hakamd: the Hakam moderation server. See docs/operations.md.
 #include <csignal>
 #include <cstdio>
+#include <functional>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -56,6 +57,20 @@ bool FlagInRange(const char* flag, int value, int lo, int hi) {
   return false;
 }
 
+// Logs the audit store's changes of health, one line each: `failing`
+// with the first failure, `recovered` when it ends.
+std::function<void(const absl::Status&)> AuditHealthLogger(
+    const char* failing, const char* recovered) {
+  return [failing, recovered](const absl::Status& s) {
+    if (s.ok()) {
+      std::fprintf(stderr, "hakamd: audit store: %s\n", recovered);
+    } else {
+      std::fprintf(stderr, "hakamd: audit store: %s: %s\n", failing,
+                   s.ToString().c_str());
+    }
+  };
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -97,16 +112,12 @@ int main(int argc, char** argv) {
   audit_options.path = absl::GetFlag(FLAGS_audit_db);
   audit_options.full_sync = absl::GetFlag(FLAGS_audit_full_sync);
   audit_options.commit_delay = absl::Microseconds(commit_delay_us);
-  audit_options.on_health_change = [](const absl::Status& s) {
-    if (s.ok()) {
-      std::fprintf(stderr, "hakamd: audit store: commits succeed again\n");
-    } else {
-      std::fprintf(stderr,
-                   "hakamd: audit store: commits fail, Moderate calls get "
-                   "UNAVAILABLE until one succeeds: %s\n",
-                   s.ToString().c_str());
-    }
-  };
+  audit_options.on_health_change = AuditHealthLogger(
+      "commits fail, Moderate calls get UNAVAILABLE until one succeeds",
+      "commits succeed again");
+  audit_options.on_checkpoint_health_change =
+      AuditHealthLogger("checkpoints fail, the WAL grows until one succeeds",
+                        "checkpoints succeed again");
   absl::StatusOr<std::unique_ptr<hakam::SqliteAuditStore>> audit =
       hakam::SqliteAuditStore::Open(audit_options);
   if (!audit.ok()) {

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "audit/fault_vfs.h"
@@ -573,6 +574,55 @@ TEST(SqliteAuditStoreTest, AFlushDuringAFailedBatchsCallbacksReportsIt) {
     answered.WaitForNotification();
   }
   EXPECT_EQ((*store)->Flush().code(), absl::StatusCode::kUnavailable);
+}
+
+// With synchronous=NORMAL commits never fsync, so a disk whose fsyncs fail
+// shows only in the checkpoints: reported once each way.
+TEST(SqliteAuditStoreTest, FailingCheckpointsAreReportedOnceEachWay) {
+  testing::FaultVfs::Install();
+  const std::string path = TempDb("ckpt-fail.db");
+  absl::Mutex mu;
+  std::vector<absl::Status> changes;
+  auto changes_size = [&] {
+    absl::MutexLock lock(&mu);
+    return changes.size();
+  };
+  SqliteAuditStoreOptions o;
+  o.path = path;
+  o.full_sync = false;
+  o.checkpoint_pages = 8;
+  o.on_checkpoint_health_change = [&](const absl::Status& s) {
+    absl::MutexLock lock(&mu);
+    changes.push_back(s);
+  };
+  auto store = SqliteAuditStore::Open(o);
+  ASSERT_TRUE(store.ok()) << store.status();
+  // Records until a checkpoint has run and failed, then until one has
+  // succeeded (liveness bounds, not timing). A commit that starts the WAL
+  // over syncs its header and may fail too; that is not what is checked.
+  int i = 0;
+  {
+    testing::FaultVfs::Scoped fault(testing::FaultVfs::kSyncFails);
+    for (; i < 5000 && changes_size() == 0; ++i) {
+      (void)(*store)->AppendAndWait(Record(i));
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+    ASSERT_EQ(changes_size(), 1u);
+    // Reported once, however many fail.
+    for (int j = 0; j < 200; ++j, ++i) {
+      (void)(*store)->AppendAndWait(Record(i));
+    }
+  }
+  for (int j = 0; j < 5000 && changes_size() == 1; ++j, ++i) {
+    (void)(*store)->AppendAndWait(Record(i));
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+  absl::MutexLock lock(&mu);
+  ASSERT_EQ(changes.size(), 2u);
+  EXPECT_EQ(changes[0].code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(std::string(changes[0].message()),
+              ::testing::HasSubstr("checkpoint: disk I/O error"));
+  EXPECT_TRUE(changes[1].ok());
 }
 
 // Faults that come and go while records stream in, at whatever point the
