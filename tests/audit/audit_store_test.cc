@@ -45,10 +45,25 @@ AuditRecord Record(int i) {
   return MakeAuditRecord(c, d);
 }
 
+// This process' temporary databases (a forked child's too), removed when
+// its tests end.
+std::filesystem::path TempRoot() {
+  return std::filesystem::temp_directory_path() /
+         ("hakam_audit_test_" + std::to_string(::getpid()));
+}
+
+class TempRootCleanup : public ::testing::Environment {
+ public:
+  void TearDown() override {
+    std::error_code ignored;
+    std::filesystem::remove_all(TempRoot(), ignored);
+  }
+};
+::testing::Environment* const kTempRootCleanup =
+    ::testing::AddGlobalTestEnvironment(new TempRootCleanup);
+
 std::string TempDb(const std::string& name) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("hakam_audit_test_" + std::to_string(::getpid()));
-  const std::filesystem::path path = dir / "nested" / name;
+  const std::filesystem::path path = TempRoot() / "nested" / name;
   for (const char* suffix : {"", "-wal", "-shm"}) {
     std::filesystem::remove(path.string() + suffix);
   }
