@@ -239,9 +239,10 @@ void SqliteAuditStore::CheckpointLoop() {
                                        SQLITE_CHECKPOINT_PASSIVE, &log_frames,
                                        &copied_frames);
     // Frames copied, or the WAL started over since the last one.
-    bool copied = rc == SQLITE_OK && (copied_frames > last_copied_frames ||
-                                      log_frames < last_log_frames);
-    if (rc == SQLITE_OK) {
+    bool copied =
+        rc == SQLITE_OK && log_frames >= 0 &&
+        (copied_frames > last_copied_frames || log_frames < last_log_frames);
+    if (rc == SQLITE_OK && log_frames >= 0) {
       last_log_frames = log_frames;
       last_copied_frames = copied_frames;
     }
@@ -251,7 +252,11 @@ void SqliteAuditStore::CheckpointLoop() {
       absl::MutexLock pause_writer(&commit_mu_);
       rc = sqlite3_wal_checkpoint_v2(
           checkpoint_db_, nullptr, SQLITE_CHECKPOINT_RESTART, nullptr, nullptr);
-      copied = copied || rc == SQLITE_OK;
+      if (rc == SQLITE_OK) {
+        copied = true;
+      } else if (rc != SQLITE_BUSY) {
+        copied = false;  // the last checkpoint failed: no recovery
+      }
       if (rc == SQLITE_BUSY) {
         next_restart =
             std::chrono::steady_clock::now() + std::chrono::seconds(1);

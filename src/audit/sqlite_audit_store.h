@@ -70,11 +70,14 @@ struct SqliteAuditStoreOptions {
   // every failure, so a log stays readable while a disk is full. Failed
   // checkpoints are not reported. Must not block. Default: none.
   std::function<void(const absl::Status&)> on_health_change;
-  // The same for the background checkpoints, on the checkpointer thread:
-  // when they start failing (an I/O error, a full disk; not SQLITE_BUSY,
-  // which a reader causes) and when one succeeds again. While they fail
-  // the WAL grows, and with full_sync false nothing else shows a failing
-  // disk. Must not block. Default: none.
+  // The same for the background checkpoints, on the checkpointer thread
+  // (so possibly at the same time as on_health_change): when they start
+  // failing (an I/O error, a full disk; not SQLITE_BUSY, which contention
+  // for SQLite's locks or a reader holding up a RESTART causes) and when
+  // one that copied something succeeds again. Checkpoints run only after
+  // commits, so both are seen at the next commits. While they fail the
+  // WAL grows, and with full_sync false little else shows a failing disk.
+  // Must not block. Default: none.
   std::function<void(const absl::Status&)> on_checkpoint_health_change;
 };
 
