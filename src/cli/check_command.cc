@@ -17,6 +17,46 @@
 namespace hakam::cli {
 namespace {
 
+enum class LineRead { kLine, kTooLong, kEnd };
+
+// Reads the next line of `in` into `*line`, without its '\n'. A line of
+// more than `max` bytes is read to its end but not kept (kTooLong), so a
+// file without newlines cannot exhaust memory. kEnd at the end of the
+// input, and on a read error (then in.bad()).
+LineRead ReadLine(std::istream& in, size_t max, std::string* line) {
+  line->clear();
+  bool too_long = false;
+  bool any = false;
+  char chunk[64 * 1024];
+  while (true) {
+    // Stores up to sizeof chunk - 1 bytes; fails (with eof clear) only
+    // when the chunk filled before the line ended.
+    in.getline(chunk, sizeof chunk);
+    if (in.bad()) return LineRead::kEnd;
+    const bool chunk_full = in.fail() && !in.eof();
+    const bool delimiter = !in.fail() && !in.eof();
+    const size_t stored =
+        static_cast<size_t>(in.gcount()) - (delimiter ? 1 : 0);
+    any = any || in.gcount() > 0;
+    if (!too_long) {
+      if (line->size() + stored > max) {
+        too_long = true;
+        line->clear();
+      } else {
+        line->append(chunk, stored);
+      }
+    }
+    if (!chunk_full) {
+      if (!any) return LineRead::kEnd;
+      // The line ended; a later read starts afresh (an end of input
+      // without a newline leaves eof set, and the next call ends).
+      if (in.fail()) in.clear(in.rdstate() & ~std::ios::failbit);
+      return too_long ? LineRead::kTooLong : LineRead::kLine;
+    }
+    in.clear(in.rdstate() & ~std::ios::failbit);
+  }
+}
+
 // Where decisions come from: the local engine or a server.
 class Evaluator {
  public:
@@ -85,12 +125,12 @@ int RunCheck(const CheckOptions& options, const std::vector<std::string>& args,
                                                   options.deadline_seconds);
   } else {
     DiagnosticSink sink;
-    absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Create(
-        std::make_unique<DirectoryRuleSource>(options.rules_dir),
-        EngineOptions(), sink);
+    absl::StatusOr<std::unique_ptr<Engine>> engine =
+        Engine::Create(std::make_unique<DirectoryRuleSource>(options.rules_dir),
+                       EngineOptions(), sink);
     if (!engine.ok()) {
-      err << sink.ToString() << "hakam: cannot load rules: "
-          << engine.status().message() << "\n";
+      err << sink.ToString()
+          << "hakam: cannot load rules: " << engine.status().message() << "\n";
       return 2;
     }
     evaluator = std::make_unique<LocalEvaluator>(*std::move(engine));
@@ -102,34 +142,61 @@ int RunCheck(const CheckOptions& options, const std::vector<std::string>& args,
     comment.set_site(options.site);
     comment.set_section(options.section);
     hakam::v1::Decision d;
-    if (absl::Status s = evaluator->Evaluate(comment, &d); !s.ok()) {
-      out << ErrorJson(s, 0) << "\n";
-      return 1;
+    const absl::Status s = evaluator->Evaluate(comment, &d);
+    out << (s.ok() ? DecisionToJson(d) : ErrorJson(s, 0)) << "\n";
+    out.flush();
+    if (!out) {
+      err << "hakam check: cannot write the output\n";
+      return 2;
     }
-    out << DecisionToJson(d) << "\n";
-    return 0;
+    return s.ok() ? 0 : 1;
   }
 
   // JSON Lines: every non-blank input line yields exactly one output line,
   // a decision or an error object naming the line.
-  int line_number = 0;
-  int failures = 0;
+  int64_t line_number = 0;
+  int64_t failures = 0;
   std::string line;
   hakam::v1::Decision d;
-  while (std::getline(in, line)) {
+  for (LineRead read;
+       (read = ReadLine(in, kMaxCommentJsonBytes, &line)) != LineRead::kEnd;) {
     ++line_number;
-    if (absl::StripAsciiWhitespace(line).empty()) continue;
-    absl::StatusOr<hakam::v1::Comment> comment = ParseCommentJson(line);
-    const absl::Status s =
-        comment.ok() ? evaluator->Evaluate(*comment, &d) : comment.status();
+    absl::Status s;
+    if (read == LineRead::kTooLong) {
+      s = absl::InvalidArgumentError(
+          absl::StrCat("comment JSON is more than the ", kMaxCommentJsonBytes,
+                       " bytes allowed (the line was skipped)"));
+    } else if (absl::StripAsciiWhitespace(line).empty()) {
+      continue;
+    } else {
+      absl::StatusOr<hakam::v1::Comment> comment = ParseCommentJson(line);
+      s = comment.ok() ? evaluator->Evaluate(*comment, &d) : comment.status();
+    }
     if (s.ok()) {
       out << DecisionToJson(d) << "\n";
     } else {
       ++failures;
       out << ErrorJson(s, line_number) << "\n";
     }
+    // A full disk or a closed output would lose every answer after it:
+    // stop at once, and say so.
+    if (!out) {
+      err << "hakam check: cannot write the output (at input line "
+          << line_number << ")\n";
+      return 2;
+    }
+  }
+  if (in.bad()) {
+    out.flush();
+    err << "hakam check: cannot read the input after line " << line_number
+        << "\n";
+    return 2;
   }
   out.flush();
+  if (!out) {
+    err << "hakam check: cannot write the output\n";
+    return 2;
+  }
   if (failures > 0) {
     err << "hakam check: " << failures << " of the input lines failed\n";
     return 1;

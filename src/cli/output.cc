@@ -16,7 +16,7 @@ std::string JsonString(absl::string_view s) {
 }
 }  // namespace
 
-std::string ErrorJson(const absl::Status& status, int line) {
+std::string ErrorJson(const absl::Status& status, int64_t line) {
   return absl::StrCat("{", line > 0 ? absl::StrCat("\"line\":", line, ",") : "",
                       "\"error\":{\"code\":",
                       JsonString(absl::StatusCodeToString(status.code())),

@@ -3,6 +3,7 @@
 // Thread safety: stateless.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "absl/status/status.h"
@@ -11,6 +12,6 @@ namespace hakam::cli {
 
 // {"line": N, "error": {"code": "INVALID_ARGUMENT", "message": "..."}}
 // (line omitted when 0), as one line of JSON.
-std::string ErrorJson(const absl::Status& status, int line);
+std::string ErrorJson(const absl::Status& status, int64_t line);
 
 }  // namespace hakam::cli

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <sstream>
+#include <streambuf>
 
 #include "absl/strings/str_split.h"
 #include "audit/memory_audit_store.h"
@@ -23,7 +24,7 @@ struct Result {
 };
 
 Result RunCli(const CheckOptions& options, std::vector<std::string> args,
-           const std::string& input = "") {
+              const std::string& input = "") {
   std::istringstream in(input);
   std::ostringstream out, err;
   Result r;
@@ -77,6 +78,92 @@ TEST(CheckCommandTest, AllGoodJsonLinesExitZero) {
   Result r = RunCli(Local(), {"-"}, "{\"text\":\"hello\"}\n{\"text\":\"\"}");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.lines.size(), 2u);
+}
+
+// Lines of every length around the reader's 64 KiB chunks and the 1 MiB
+// limit (padded with spaces, which JSON allows): each is read whole, and
+// only the one past the limit is refused, without stopping the run.
+TEST(CheckCommandTest, LinesOfAnyLengthUpToTheLimitAreReadWhole) {
+  const size_t kLimit = kMaxCommentJsonBytes;
+  const std::vector<size_t> lengths = {
+      65534,  65535,      65536,  65537,      131071,    131072,
+      131073, kLimit - 1, kLimit, kLimit + 1, 3 * kLimit};
+  std::string input;
+  for (size_t i = 0; i < lengths.size(); ++i) {
+    std::string json =
+        "{\"comment_id\":\"" + std::to_string(i) + "\",\"text\":\"hello\"";
+    json.append(lengths[i] - json.size() - 1, ' ');
+    json += "}";
+    ASSERT_EQ(json.size(), lengths[i]);
+    input += json + "\n";
+  }
+  input += "{\"comment_id\":\"last\",\"text\":\"hello\"}";  // no newline
+  Result r = RunCli(Local(), {"-"}, input);
+  EXPECT_EQ(r.exit_code, 1);
+  ASSERT_EQ(r.lines.size(), lengths.size() + 1);
+  for (size_t i = 0; i < lengths.size(); ++i) {
+    if (lengths[i] <= kLimit) {
+      EXPECT_THAT(r.lines[i],
+                  HasSubstr("\"comment_id\":\"" + std::to_string(i) + "\""))
+          << lengths[i];
+    } else {
+      EXPECT_THAT(r.lines[i],
+                  StartsWith("{\"line\":" + std::to_string(i + 1) +
+                             ",\"error\":{\"code\":\"INVALID_ARGUMENT\""))
+          << lengths[i];
+      EXPECT_THAT(r.lines[i], HasSubstr("more than the 1048576 bytes"));
+    }
+  }
+  EXPECT_THAT(r.lines.back(), HasSubstr("\"comment_id\":\"last\""));
+  EXPECT_THAT(r.err, HasSubstr("2 of the input lines failed"));
+}
+
+TEST(CheckCommandTest, CrLfLineEndsAreRead) {
+  Result r = RunCli(Local(), {"-"},
+                    "{\"text\":\"hello\"}\r\n\r\n{\"text\":\"you idiot\"}\r\n");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_EQ(r.lines.size(), 2u);
+  EXPECT_THAT(r.lines[1], HasSubstr("\"action\":\"REVIEW\""));
+}
+
+// An output that fails (a full disk, a closed stdout) stops the run with
+// a message and exit status 2, instead of losing every answer silently.
+TEST(CheckCommandTest, AnOutputThatFailsStopsWithExitTwo) {
+  struct FailingBuf : std::streambuf {
+    int_type overflow(int_type) override { return traits_type::eof(); }
+    std::streamsize xsputn(const char*, std::streamsize) override { return 0; }
+  } failing;
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{"hello"}, {"-"}}) {
+    std::istringstream in("{\"text\":\"a\"}\n{\"text\":\"b\"}\n");
+    std::ostream out(&failing);
+    std::ostringstream err;
+    EXPECT_EQ(RunCheck(Local(), args, in, out, err), 2) << args[0];
+    EXPECT_THAT(err.str(), HasSubstr("hakam check: cannot write the output"));
+  }
+}
+
+// A read error (EIO, a directory given as input) is not taken for the end
+// of the input.
+TEST(CheckCommandTest, AReadErrorIsReportedNotTakenForTheEnd) {
+  struct FailingAfterOneLine : std::streambuf {
+    std::string first = "{\"text\":\"hello\"}\n";
+    bool served = false;
+    int_type underflow() override {
+      if (!served) {
+        served = true;
+        setg(first.data(), first.data(), first.data() + first.size());
+        return traits_type::to_int_type(first[0]);
+      }
+      throw std::ios_base::failure("read error");
+    }
+  } failing;
+  std::istream in(&failing);
+  std::ostringstream out, err;
+  EXPECT_EQ(RunCheck(Local(), {"-"}, in, out, err), 2);
+  EXPECT_THAT(out.str(), HasSubstr("\"action\":\"ALLOW\""));
+  EXPECT_THAT(err.str(),
+              HasSubstr("hakam check: cannot read the input after line 1"));
 }
 
 TEST(CheckCommandTest, UsageAndRuleErrorsExitTwo) {
