@@ -134,8 +134,10 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Engine::BuildSnapshot(
 }
 
 absl::StatusOr<std::shared_ptr<const Snapshot>> Engine::Reload(
-    DiagnosticSink& sink) {
+    DiagnosticSink& sink, std::shared_ptr<const Snapshot>* before) {
   absl::MutexLock reload_lock(&reload_mu_);
+  // Only Reload() replaces the snapshot, and it holds reload_mu_.
+  if (before != nullptr) *before = snapshot();
   const size_t first_diagnostic = sink.diagnostics().size();
   // The expensive part (read, parse, compile) runs before any lock that a
   // reader of the history could wait on.

@@ -123,8 +123,12 @@ class Engine {
   // the refusal is recorded in reload_history(), `sink` holds every problem
   // with its file:line:col, and the status is the loader's
   // (INVALID_ARGUMENT for lint errors, or the source's own error).
-  // Concurrent calls are serialized; Evaluate() is never blocked.
-  absl::StatusOr<std::shared_ptr<const Snapshot>> Reload(DiagnosticSink& sink)
+  // Concurrent calls are serialized; Evaluate() is never blocked. If
+  // `before` is set, it receives the snapshot serving when this call's
+  // turn came: the one it replaced, or the one a refusal left serving
+  // (read before the call, it could be another reload's).
+  absl::StatusOr<std::shared_ptr<const Snapshot>> Reload(
+      DiagnosticSink& sink, std::shared_ptr<const Snapshot>* before = nullptr)
       ABSL_LOCKS_EXCLUDED(reload_mu_, history_mu_);
 
   // A copy of the reload history. Never blocked by a reload in progress

@@ -34,12 +34,16 @@ std::string ReloadOutcome::ToLogText(absl::string_view trigger) const {
 
 ReloadOutcome Reloader::Reload(absl::string_view trigger) const {
   ReloadOutcome outcome;
-  outcome.previous_version = engine_.snapshot()->ruleset->version;
   DiagnosticSink sink;
-  absl::StatusOr<std::shared_ptr<const Snapshot>> next = engine_.Reload(sink);
+  // Read inside Reload()'s turn: another reload (the watcher's, a SIGHUP,
+  // an RPC) may run between a read here and it.
+  std::shared_ptr<const Snapshot> before;
+  absl::StatusOr<std::shared_ptr<const Snapshot>> next =
+      engine_.Reload(sink, &before);
+  outcome.previous_version = before->ruleset->version;
   outcome.accepted = next.ok();
   outcome.status = next.status();
-  outcome.serving = next.ok() ? *std::move(next) : engine_.snapshot();
+  outcome.serving = next.ok() ? *std::move(next) : std::move(before);
   outcome.diagnostics = sink.diagnostics();
   if (log_) log_(outcome.ToLogText(trigger));
   return outcome;

@@ -31,7 +31,8 @@ struct ReloadOutcome {
   bool accepted = false;
   // OK iff accepted; otherwise why the rules were refused.
   absl::Status status;
-  // The version serving when the reload started.
+  // The version serving when the reload's turn came (reloads run one at a
+  // time): the one it replaced, or the one a refusal left serving.
   std::string previous_version;
   // The snapshot serving when it finished: the new one if accepted, else
   // the one that kept serving.

@@ -3,9 +3,13 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <map>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "absl/synchronization/mutex.h"
 #include "engine/test_rules.h"
 
 namespace hakam {
@@ -105,6 +109,65 @@ TEST(ReloadOutcomeTest, ARefusalWithoutDiagnosticsShowsTheStatus) {
   EXPECT_EQ(o.ToLogText("SIGHUP"),
             "refused reload, still serving sha256:0123: NOT_FOUND: rules "
             "directory r does not exist [SIGHUP]\n");
+}
+
+// Rules whose content changes at every read, so every reload is a new
+// version.
+class ChangingRuleSource : public RuleSource {
+ public:
+  absl::StatusOr<std::vector<RuleFile>> ReadAll() const override {
+    auto files = testing::TestRuleFiles();
+    files["rules/policies.yaml"] += "# read " + std::to_string(++reads_) + "\n";
+    return InMemoryRuleSource(files).ReadAll();
+  }
+  std::string Describe() const override { return "changing rules"; }
+
+ private:
+  mutable std::atomic<int> reads_{0};
+};
+
+// Reloads from several threads at once (the watcher, SIGHUP and the RPC
+// do that): each names as its previous version the one it replaced, so
+// the versions form one chain. Read before the reload's turn, several
+// named the same one.
+TEST(ReloaderConcurrencyTest, EachReloadNamesTheVersionItReplaced) {
+  DiagnosticSink sink;
+  auto engine = Engine::Create(std::make_unique<ChangingRuleSource>(),
+                               EngineOptions(), sink);
+  ASSERT_TRUE(engine.ok()) << sink.ToString();
+  const std::string first = (*engine)->snapshot()->ruleset->version;
+  const Reloader reloader(**engine);
+  constexpr int kThreads = 4, kEach = 5;
+  absl::Mutex mu;
+  std::vector<ReloadOutcome> outcomes;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < kEach; ++i) {
+        ReloadOutcome o = reloader.Reload("test");
+        absl::MutexLock lock(&mu);
+        outcomes.push_back(std::move(o));
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  // previous -> new, for every reload: a chain from the first version to
+  // the one serving, through every reload once.
+  std::map<std::string, std::string> next;
+  for (const ReloadOutcome& o : outcomes) {
+    ASSERT_TRUE(o.accepted) << o.status;
+    EXPECT_TRUE(
+        next.emplace(o.previous_version, o.serving->ruleset->version).second)
+        << "two reloads replaced " << o.previous_version;
+  }
+  std::string version = first;
+  int steps = 0;
+  while (next.count(version) > 0 && steps <= kThreads * kEach) {
+    version = next[version];
+    ++steps;
+  }
+  EXPECT_EQ(steps, kThreads * kEach);
+  EXPECT_EQ(version, (*engine)->snapshot()->ruleset->version);
 }
 
 }  // namespace
