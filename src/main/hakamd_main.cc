@@ -83,7 +83,13 @@ int main(int argc, char** argv) {
   const int commit_delay_us = absl::GetFlag(FLAGS_audit_commit_delay_us);
   const int trim_interval_s = absl::GetFlag(FLAGS_memory_trim_interval_s);
   if (!FlagInRange("audit_commit_delay_us", commit_delay_us, 0, 1000000) ||
-      !FlagInRange("memory_trim_interval_s", trim_interval_s, 0, 3600)) {
+      !FlagInRange("memory_trim_interval_s", trim_interval_s, 0, 3600) ||
+      !FlagInRange("max_in_flight", absl::GetFlag(FLAGS_max_in_flight), 0,
+                   10000000) ||
+      !FlagInRange("max_concurrent_streams",
+                   absl::GetFlag(FLAGS_max_concurrent_streams), 0, 1000000) ||
+      !FlagInRange("shutdown_grace_seconds",
+                   absl::GetFlag(FLAGS_shutdown_grace_seconds), 0, 3600)) {
     return 2;
   }
   // Debian's Abseil is built without NDEBUG, so every Mutex lock feeds a

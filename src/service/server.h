@@ -5,18 +5,20 @@
 //
 //   ServerOptions o;
 //   o.listen_address = "127.0.0.1:0";
-//   absl::StatusOr<std::unique_ptr<Server>> s = Server::Start(o, engine, audit);
+//   absl::StatusOr<std::unique_ptr<Server>> s =
+//       Server::Start(o, engine, audit);
 //   int port = (*s)->port();
 //   (*s)->Shutdown(absl::Seconds(10));
 //
 // Thread safety: thread-safe. Engine and audit store must outlive it.
 #pragma once
 
+#include <grpcpp/server.h>
+
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
-
-#include <grpcpp/server.h>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -62,6 +64,7 @@ class Server {
 
   // Reports NOT_SERVING on the health service, stops accepting calls, and
   // waits up to `grace` for in-flight calls to finish (then cancels them).
+  // Only the first call does so; a later or concurrent one returns at once.
   void Shutdown(absl::Duration grace);
 
  private:
@@ -71,7 +74,7 @@ class Server {
   std::unique_ptr<RulesAdminService> admin_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
-  bool shut_down_ = false;
+  std::atomic<bool> shut_down_{false};
 };
 
 }  // namespace hakam

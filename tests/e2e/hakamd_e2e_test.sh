@@ -56,6 +56,13 @@ if "$hakamd" --memory_trim_interval_s=3601 --audit_db="$work/z.db" 2> "$work/fla
   echo "hakamd started with --memory_trim_interval_s=3601"; exit 1
 fi
 grep -q -- "--memory_trim_interval_s=3601: must be 0 to 3600" "$work/flag.log"
+# A negative limit used to mean "no limit", silently.
+for flag in --max_in_flight=-1 --max_concurrent_streams=-1 --shutdown_grace_seconds=-1; do
+  if "$hakamd" "$flag" --audit_db="$work/n.db" 2> "$work/flag.log"; then
+    echo "hakamd started with $flag"; exit 1
+  fi
+  grep -q -- "$flag: must be 0 to " "$work/flag.log"
+done
 
 # --- Hot reload, on a copy of the rules ------------------------------------
 # wait_for PATTERN FILE: waits (up to 10 s) for a line matching PATTERN.
