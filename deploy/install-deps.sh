@@ -11,7 +11,7 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   libgrpc++-dev libgrpc-dev protobuf-compiler-grpc grpc-proto \
   libprotobuf-dev protobuf-compiler \
   libre2-dev libabsl-dev libicu-dev libyaml-cpp-dev libssl-dev \
-  libsqlite3-dev sqlite3 libsimdjson-dev \
+  libsqlite3-dev sqlite3 libsimdjson-dev zlib1g-dev \
   libgtest-dev libgmock-dev libbenchmark-dev \
   hunspell-ar wamerican \
   clang libclang-rt-14-dev \

@@ -42,7 +42,9 @@ class AuditStore {
 
   // Appends `record`. `done` is called exactly once, possibly on another
   // thread, when the record is durable (OK) or cannot be stored
-  // (UNAVAILABLE, with the reason). Never blocks on storage I/O.
+  // (UNAVAILABLE, with the reason). Never waits for an fsync or for other
+  // callers' records; an implementation may write this one record into
+  // the page cache itself, and call `done` before returning.
   virtual void Append(AuditRecord record, DoneCallback done) = 0;
 
   // Blocks until every record appended before the call is durable or has

@@ -1,7 +1,9 @@
 #include "audit/sqlite_audit_store.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -36,6 +38,16 @@ CREATE TABLE IF NOT EXISTS decisions (
   decision         BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS decisions_comment ON decisions(site, comment_id);
+-- With the spool (audit_spool.h): how far its copy into `decisions` has
+-- come, written in the same transaction as the rows it copied, so that
+-- after a crash the copy resumes at the first decision not yet here.
+-- `closed`: the store closed cleanly and deleted the spool.
+CREATE TABLE IF NOT EXISTS spool_copy (
+  id         INTEGER PRIMARY KEY CHECK (id = 1),
+  generation INTEGER NOT NULL,
+  copied_to  INTEGER NOT NULL,
+  closed     INTEGER NOT NULL
+);
 CREATE TRIGGER IF NOT EXISTS decisions_no_update BEFORE UPDATE ON decisions
   BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS decisions_no_delete BEFORE DELETE ON decisions
@@ -50,6 +62,33 @@ INSERT INTO decisions (decision_id, decided_at_us, comment_id, article_id,
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
 )sql";
 
+constexpr const char* kInsertOrSkip = R"sql(
+INSERT INTO decisions (decision_id, decided_at_us, comment_id, article_id,
+  site, section, author_id, text_sha256, action, score, policy_id,
+  ruleset_version, reasons_json, decision)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+ON CONFLICT (decision_id) DO NOTHING
+)sql";
+
+constexpr const char* kProgress = R"sql(
+INSERT INTO spool_copy (id, generation, copied_to, closed)
+VALUES (1, ?1, ?2, ?3)
+ON CONFLICT (id) DO UPDATE SET generation = excluded.generation,
+  copied_to = excluded.copied_to, closed = excluded.closed
+)sql";
+
+// The spool starts over when the copy is this close behind (bytes).
+constexpr int64_t kResetLagBytes = 256 << 10;
+
+// Puts the calling thread in SCHED_IDLE: it runs when the core has nothing
+// else to do, and any other thread that wakes preempts it at once. (A nice
+// value is not enough: the scheduler lets a niced thread finish its slice,
+// a millisecond or more, before a request's thread runs.)
+void SetThreadIdle() {
+  sched_param param{};
+  pthread_setschedparam(pthread_self(), SCHED_IDLE, &param);
+}
+
 absl::Status SqliteError(sqlite3* db, absl::string_view what) {
   return absl::UnavailableError(
       absl::StrCat("audit store: ", what, ": ", sqlite3_errmsg(db)));
@@ -58,7 +97,8 @@ absl::Status SqliteError(sqlite3* db, absl::string_view what) {
 }  // namespace
 
 void SqliteAuditStore::Statements::Finalize() const {
-  for (sqlite3_stmt* st : {insert, begin, commit, rollback}) {
+  for (sqlite3_stmt* st :
+       {insert, insert_or_skip, progress, begin, commit, rollback}) {
     sqlite3_finalize(st);  // a no-op on nullptr
   }
 }
@@ -96,6 +136,8 @@ absl::StatusOr<std::unique_ptr<SqliteAuditStore>> SqliteAuditStore::Open(
           SQLITE_OK ||
       sqlite3_exec(db, kSchema, nullptr, nullptr, nullptr) != SQLITE_OK ||
       !prepare(kInsert, &statements.insert) ||
+      !prepare(kInsertOrSkip, &statements.insert_or_skip) ||
+      !prepare(kProgress, &statements.progress) ||
       !prepare("BEGIN IMMEDIATE", &statements.begin) ||
       !prepare("COMMIT", &statements.commit) ||
       !prepare("ROLLBACK", &statements.rollback)) {
@@ -136,22 +178,143 @@ absl::StatusOr<std::unique_ptr<SqliteAuditStore>> SqliteAuditStore::Open(
       return s;
     }
   }
-  return std::unique_ptr<SqliteAuditStore>(
-      new SqliteAuditStore(options, db, statements, checkpoint_db));
+  std::unique_ptr<AuditSpool> spool;
+  int64_t copy_from = 0;
+  absl::Status spooled = OpenSpool(options, db, &spool, &copy_from);
+  if (!spooled.ok()) {
+    sqlite3_close(checkpoint_db);
+    statements.Finalize();
+    sqlite3_close(db);
+    return spooled;
+  }
+  return std::unique_ptr<SqliteAuditStore>(new SqliteAuditStore(
+      options, db, statements, checkpoint_db, std::move(spool), copy_from));
+}
+
+absl::Status SqliteAuditStore::OpenSpool(const SqliteAuditStoreOptions& options,
+                                         sqlite3* db,
+                                         std::unique_ptr<AuditSpool>* spool,
+                                         int64_t* copy_from) {
+  const std::string path = options.path + "-spool";
+  if (!options.spool) {
+    std::error_code ec;
+    if (std::filesystem::exists(path, ec)) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "audit store: ", path,
+          " exists and may hold decisions not yet in the database; open the "
+          "store with its spool (hakamd --audit_spool=true) to copy them"));
+    }
+    return absl::OkStatus();
+  }
+  // The database's record of the copy; none: nothing was ever copied.
+  uint64_t generation = 0;
+  int64_t copied_to = AuditSpool::kHeaderBytes;
+  bool closed = true;
+  sqlite3_stmt* select = nullptr;
+  if (sqlite3_prepare_v2(db,
+                         "SELECT generation, copied_to, closed FROM spool_copy",
+                         -1, &select, nullptr) != SQLITE_OK) {
+    return SqliteError(db, "read spool_copy");
+  }
+  const int rc = sqlite3_step(select);
+  if (rc == SQLITE_ROW) {
+    generation = static_cast<uint64_t>(sqlite3_column_int64(select, 0));
+    copied_to = sqlite3_column_int64(select, 1);
+    closed = sqlite3_column_int64(select, 2) != 0;
+  }
+  sqlite3_finalize(select);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+    return SqliteError(db, "read spool_copy");
+  }
+
+  absl::StatusOr<std::unique_ptr<AuditSpool>> opened =
+      AuditSpool::Open(path, options.full_sync);
+  if (!opened.ok()) return opened.status();
+  AuditSpool& s = **opened;
+  auto notice = [&](std::string text) {
+    if (options.on_notice) options.on_notice(text);
+  };
+  absl::Status status;
+  *copy_from = AuditSpool::kHeaderBytes;
+  if (s.created()) {
+    if (!closed) {
+      (void)s.Remove();
+      return absl::FailedPreconditionError(absl::StrCat(
+          "audit store: the spool ", path, " is missing, but ", options.path,
+          " was still copying from it (generation ", generation, ", byte ",
+          copied_to,
+          ") when it stopped: the decisions answered after the last copy "
+          "are lost unless the spool is restored. To go on without them: "
+          "sqlite3 ",
+          options.path, " 'UPDATE spool_copy SET closed = 1'"));
+    }
+    status = s.Reset(generation + 1);
+  } else if (s.generation() == 0) {
+    // A header torn by a crash: the spool was being created or started
+    // over, and had nothing left to copy either way.
+    status = s.Reset(generation + 1);
+  } else if (s.generation() == generation + 1 ||
+             (s.generation() == generation && s.end() > copied_to)) {
+    if (s.generation() == generation) *copy_from = copied_to;
+    absl::StatusOr<int64_t> cut = s.Recover(*copy_from);
+    if (!cut.ok()) return cut.status();
+    if (*cut > 0) {
+      notice(absl::StrCat("audit spool ", path, ": cut ", *cut,
+                          " bytes of a write torn by a crash at byte ", s.end(),
+                          " (its calls had not been answered)"));
+    }
+    if (s.end() > *copy_from) {
+      notice(absl::StrCat("audit spool ", path, ": ", s.end() - *copy_from,
+                          " bytes of decisions left by a crash or an unclean "
+                          "stop; copying them into ",
+                          options.path));
+    }
+  } else if (s.generation() == generation && s.end() == copied_to) {
+    // Everything was copied (a stop cut short before the spool went).
+    status = s.Reset(generation + 1);
+  } else {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "audit store: the spool ", path, " (generation ", s.generation(), ", ",
+        s.end(), " bytes) does not continue the copy recorded in ",
+        options.path, " (generation ", generation, ", byte ", copied_to,
+        "): they do not belong together; move the spool away"));
+  }
+  if (!status.ok()) return status;
+  *spool = std::move(*opened);
+  return absl::OkStatus();
 }
 
 SqliteAuditStore::SqliteAuditStore(SqliteAuditStoreOptions options, sqlite3* db,
                                    Statements statements,
-                                   sqlite3* checkpoint_db)
+                                   sqlite3* checkpoint_db,
+                                   std::unique_ptr<AuditSpool> spool,
+                                   int64_t copy_from)
     : options_(std::move(options)),
       db_(db),
       statements_(statements),
-      checkpoint_db_(checkpoint_db) {
+      checkpoint_db_(checkpoint_db),
+      spool_(std::move(spool)) {
+  if (spool_ != nullptr) {
+    absl::MutexLock lock(&mu_);
+    generation_ = spool_->generation();
+    spool_end_ = spool_->end();
+    copied_to_ = copy_from;
+  }
   if (checkpoint_db_ != nullptr) {
     sqlite3_wal_hook(db_, &SqliteAuditStore::OnWalCommit, this);
     checkpointer_ = std::thread([this] {
       pthread_setname_np(pthread_self(), "audit-checkpt");  // for top, perf
+      // With the spool no reply waits for a checkpoint; without it, a
+      // lower priority made replies wait longer (docs/performance-log.md).
+      if (spool_ != nullptr && options_.background_idle) SetThreadIdle();
       CheckpointLoop();
+    });
+  }
+  if (spool_ != nullptr) {
+    copier_ = std::thread([this] {
+      pthread_setname_np(pthread_self(), "audit-copier");
+      if (options_.background_idle) SetThreadIdle();
+      CopyLoop();
     });
   }
   writer_ = std::thread([this] {
@@ -166,6 +329,7 @@ SqliteAuditStore::~SqliteAuditStore() {
     stopping_ = true;
   }
   writer_.join();
+  if (copier_.joinable()) copier_.join();
   if (checkpointer_.joinable()) {
     {
       absl::MutexLock lock(&checkpoint_mu_);
@@ -281,19 +445,68 @@ int64_t SqliteAuditStore::checkpoints() const {
 }
 
 void SqliteAuditStore::Append(AuditRecord record, DoneCallback done) {
-  {
-    absl::MutexLock lock(&mu_);
-    if (!stopping_) {
-      queue_.push_back({std::move(record), std::move(done)});
-      ++appended_;
-      return;
-    }
+  mu_.Lock();
+  if (stopping_) {
+    mu_.Unlock();
+    done(absl::UnavailableError("audit store is shutting down"));
+    return;
   }
-  done(absl::UnavailableError("audit store is shutting down"));
+  ++appended_;
+  if (!AppendsInline()) {
+    queue_.push_back({std::move(record), std::move(done)});
+    mu_.Unlock();
+    return;
+  }
+  busy_ = true;
+  mu_.Unlock();
+  std::deque<Pending> batch;
+  batch.push_back({std::move(record), std::move(done)});
+  WriteBatch(batch);
+}
+
+bool SqliteAuditStore::AppendsInline() const {
+  // Into the spool on the caller's thread when nothing is being written and
+  // it needs no fsync: one write, and the reply, without waking the writer
+  // thread (at 15,000 calls/s on one core that hand-off cost the writer
+  // thread 16% of the core; docs/performance-log.md). Otherwise queued for
+  // the writer thread, which keeps the order.
+  return spool_ != nullptr && !options_.full_sync &&
+         options_.commit_delay == absl::ZeroDuration() && !busy_ &&
+         queue_.empty() &&
+         spool_end_ - copied_to_ <= options_.max_copy_lag_bytes;
 }
 
 absl::Status SqliteAuditStore::Flush() {
   absl::MutexLock lock(&mu_);
+  absl::Status status = WaitForWriter();
+  if (spool_ == nullptr || !status.ok()) return status;
+  // Then for the copy of what the spool holds now.
+  // A copy that began before this call and fails does not count: it may
+  // have failed before a disk was mended that the next one finds well.
+  struct Copy {
+    SqliteAuditStore* self;
+    uint64_t generation;
+    int64_t target;
+    int64_t attempts;
+    bool done() const ABSL_NO_THREAD_SAFETY_ANALYSIS {
+      return self->generation_ != generation || self->copied_to_ >= target;
+    }
+  } copy{this, generation_, spool_end_, copy_attempts_};
+  ++copy_waiters_;  // the copier stops waiting for a larger batch
+  mu_.Await(absl::Condition(
+      +[](Copy* c) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+        return c->done() || c->self->last_failed_copy_ > c->attempts;
+      },
+      &copy));
+  --copy_waiters_;
+  if (copy.done()) return absl::OkStatus();
+  return absl::UnavailableError(absl::StrCat(
+      "audit store: decisions are in the spool but not yet in the database, "
+      "which fails: ",
+      copy_error_.message()));
+}
+
+absl::Status SqliteAuditStore::WaitForWriter() {
   if (finished_ >= appended_) return absl::OkStatus();
   FlushWaiter waiter{appended_, absl::OkStatus()};
   // Registered, the writer also stops waiting for a larger batch.
@@ -329,10 +542,13 @@ void SqliteAuditStore::WriterLoop() {
       absl::MutexLock lock(&mu_);
       mu_.Await(absl::Condition(
           +[](SqliteAuditStore* s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s->mu_) {
-            return !s->queue_.empty() || s->stopping_;
+            return !s->busy_ && (!s->queue_.empty() || s->stopping_);
           },
           this));
-      if (queue_.empty() && stopping_) return;
+      if (queue_.empty() && stopping_) {
+        writer_done_ = true;  // the copier copies what is left and stops
+        return;
+      }
       if (options_.commit_delay > absl::ZeroDuration()) {
         mu_.AwaitWithTimeout(
             absl::Condition(
@@ -352,9 +568,18 @@ void SqliteAuditStore::WriterLoop() {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
+      busy_ = true;
     }
+    WriteBatch(batch);
+  }
+}
+
+void SqliteAuditStore::WriteBatch(std::deque<Pending>& batch) {
+  {
     absl::Status status;
-    {
+    if (spool_ != nullptr) {
+      status = SpoolBatch(batch);
+    } else {
       absl::MutexLock commit_lock(&commit_mu_);
       status = CommitBatch(batch);
     }
@@ -387,6 +612,7 @@ void SqliteAuditStore::WriterLoop() {
       }
     }
     finished_ += n;
+    busy_ = false;
   }
 }
 
@@ -402,12 +628,25 @@ absl::Status SqliteAuditStore::Run(sqlite3_stmt* statement,
 
 absl::Status SqliteAuditStore::CommitBatch(std::deque<Pending>& batch) {
   if (absl::Status s = Run(statements_.begin, "begin"); !s.ok()) return s;
-  sqlite3_stmt* const insert = statements_.insert;
-  for (const Pending& p : batch) {
-    const AuditRecord& r = p.record;
-    const hakam::v1::Decision& d = r.decision;
-    const std::string reasons = ReasonsToJson(d.reasons());
-    const std::string blob = d.SerializeAsString();
+  std::vector<const AuditRecord*> records;
+  records.reserve(batch.size());
+  for (const Pending& p : batch) records.push_back(&p.record);
+  absl::Status status = InsertRows(records, /*skip_duplicates=*/false);
+  if (status.ok()) status = Run(statements_.commit, "commit");
+  if (!status.ok()) (void)Run(statements_.rollback, "rollback");
+  return status;
+}
+
+absl::Status SqliteAuditStore::InsertRows(
+    const std::vector<const AuditRecord*>& records, bool skip_duplicates) {
+  sqlite3_stmt* const insert =
+      skip_duplicates ? statements_.insert_or_skip : statements_.insert;
+  std::string reasons;
+  std::string blob;
+  for (const AuditRecord* r : records) {
+    const hakam::v1::Decision& d = r->decision;
+    reasons = ReasonsToJson(d.reasons());
+    d.SerializeToString(&blob);
     const int64_t decided_us =
         d.decided_at().seconds() * 1000000 + d.decided_at().nanos() / 1000;
     // Bound without a copy (SQLITE_STATIC): every string lives until the
@@ -418,12 +657,12 @@ absl::Status SqliteAuditStore::CommitBatch(std::deque<Pending>& batch) {
     };
     text(1, d.decision_id());
     sqlite3_bind_int64(insert, 2, decided_us);
-    text(3, r.comment_id);
-    text(4, r.article_id);
-    text(5, r.site);
-    text(6, r.section);
-    text(7, r.author_id);
-    text(8, r.text_sha256);
+    text(3, r->comment_id);
+    text(4, r->article_id);
+    text(5, r->site);
+    text(6, r->section);
+    text(7, r->author_id);
+    text(8, r->text_sha256);
     text(9, hakam::v1::Action_Name(d.action()));
     sqlite3_bind_double(insert, 10, d.score());
     text(11, d.policy_id());
@@ -433,18 +672,219 @@ absl::Status SqliteAuditStore::CommitBatch(std::deque<Pending>& batch) {
                       SQLITE_STATIC);
     absl::Status s = Run(insert, "insert");
     // A statement keeps its bindings across a reset: cleared here, before
-    // `reasons` and `blob` go, none can point at freed memory.
+    // `reasons` and `blob` change, none can point at freed memory.
     sqlite3_clear_bindings(insert);
-    if (!s.ok()) {
-      (void)Run(statements_.rollback, "rollback");
-      return s;
+    if (!s.ok()) return s;
+    if (skip_duplicates && sqlite3_changes(db_) == 0) {
+      // The reply went out before this copy, so a duplicate id can no
+      // longer fail its call: the row already there stays, and this one is
+      // counted and reported instead of stopping every later copy.
+      {
+        absl::MutexLock lock(&mu_);
+        ++duplicates_skipped_;
+      }
+      if (options_.on_notice) {
+        options_.on_notice(absl::StrCat(
+            "audit store: decision id ", d.decision_id(),
+            " is already in the database; its copy from the spool skipped"));
+      }
     }
   }
-  if (absl::Status s = Run(statements_.commit, "commit"); !s.ok()) {
-    (void)Run(statements_.rollback, "rollback");
-    return s;
-  }
   return absl::OkStatus();
+}
+
+absl::Status SqliteAuditStore::SpoolBatch(std::deque<Pending>& batch) {
+  {
+    absl::MutexLock lock(&mu_);
+    mu_.Await(absl::Condition(
+        +[](SqliteAuditStore* s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s->mu_) {
+          return s->spool_end_ - s->copied_to_ <=
+                     s->options_.max_copy_lag_bytes ||
+                 s->copy_failing_;
+        },
+        this));
+    if (spool_end_ - copied_to_ > options_.max_copy_lag_bytes) {
+      return absl::UnavailableError(absl::StrCat(
+          "audit store: the spool holds ", spool_end_ - copied_to_,
+          " bytes of decisions the database has not taken, which fails: ",
+          copy_error_.message()));
+    }
+  }
+  std::vector<AuditRecord*> records;
+  records.reserve(batch.size());
+  for (Pending& p : batch) records.push_back(&p.record);
+  absl::MutexLock spool_lock(&spool_mu_);
+  if (absl::Status s = spool_->Append(records); !s.ok()) return s;
+  absl::MutexLock lock(&mu_);
+  if (spool_->generation() != generation_) {
+    // Append finished a start-over the copier began and could not finish:
+    // everything before it had been copied.
+    generation_ = spool_->generation();
+    copied_to_ = AuditSpool::kHeaderBytes;
+  }
+  spool_end_ = spool_->end();
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int64_t> SqliteAuditStore::CopyOnce(uint64_t generation,
+                                                   int64_t from,
+                                                   int64_t limit) {
+  std::vector<AuditRecord> records;
+  absl::StatusOr<int64_t> to =
+      spool_->Read(from, limit, options_.max_copy_batch, &records);
+  if (!to.ok()) return to.status();
+  std::vector<const AuditRecord*> rows;
+  rows.reserve(records.size());
+  for (const AuditRecord& r : records) rows.push_back(&r);
+  absl::Status status;
+  {
+    absl::MutexLock commit_lock(&commit_mu_);
+    status = Run(statements_.begin, "begin");
+    if (status.ok()) status = InsertRows(rows, /*skip_duplicates=*/true);
+    if (status.ok()) {
+      sqlite3_bind_int64(statements_.progress, 1,
+                         static_cast<int64_t>(generation));
+      sqlite3_bind_int64(statements_.progress, 2, *to);
+      sqlite3_bind_int64(statements_.progress, 3, 0);
+      status = Run(statements_.progress, "record the copy");
+    }
+    if (status.ok()) status = Run(statements_.commit, "commit");
+    if (!status.ok()) (void)Run(statements_.rollback, "rollback");
+  }
+  if (!status.ok()) return status;
+  absl::MutexLock lock(&mu_);
+  if (generation_ == generation) copied_to_ = *to;
+  copied_ += static_cast<int64_t>(records.size());
+  return *to;
+}
+
+absl::Status SqliteAuditStore::ResetSpool() {
+  absl::MutexLock spool_lock(&spool_mu_);  // appends wait
+  uint64_t generation;
+  while (true) {
+    int64_t from, limit;
+    {
+      absl::MutexLock lock(&mu_);
+      generation = generation_;
+      from = copied_to_;
+      limit = spool_end_;
+    }
+    if (from == limit) break;
+    if (absl::StatusOr<int64_t> to = CopyOnce(generation, from, limit);
+        !to.ok()) {
+      return to.status();
+    }
+  }
+  // The copy of the last frame is committed (and durable with full_sync,
+  // whose synchronous=FULL fsyncs the commit) before the frames go.
+  if (absl::Status s = spool_->Reset(generation + 1); !s.ok()) return s;
+  absl::MutexLock lock(&mu_);
+  generation_ = spool_->generation();
+  copied_to_ = spool_end_ = spool_->end();
+  return absl::OkStatus();
+}
+
+void SqliteAuditStore::CopyLoop() {
+  const absl::Duration kFirstBackoff = absl::Milliseconds(50);
+  absl::Duration backoff = kFirstBackoff;
+  bool failing = false;
+  int failures_after_writer_done = 0;
+  while (true) {
+    uint64_t generation;
+    int64_t from, limit;
+    {
+      absl::MutexLock lock(&mu_);
+      mu_.Await(absl::Condition(
+          +[](SqliteAuditStore* s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s->mu_) {
+            return s->spool_end_ > s->copied_to_ || s->writer_done_;
+          },
+          this));
+      if (spool_end_ == copied_to_) break;  // the writer is done: all copied
+      if (options_.copy_delay > absl::ZeroDuration() && !writer_done_ &&
+          copy_waiters_ == 0) {
+        mu_.AwaitWithTimeout(
+            absl::Condition(
+                +[](SqliteAuditStore* s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s->mu_) {
+                  return s->writer_done_ || s->copy_waiters_ > 0 ||
+                         s->spool_end_ - s->copied_to_ >=
+                             s->options_.max_copy_lag_bytes / 2;
+                },
+                this),
+            options_.copy_delay);
+      }
+      generation = generation_;
+      from = copied_to_;
+      limit = spool_end_;
+      ++copy_attempts_;
+    }
+    absl::Status status = CopyOnce(generation, from, limit).status();
+    bool reset_due = false;
+    if (status.ok()) {
+      // Appends wait while the start-over copies what is left, so it waits
+      // for a moment when little is; under a load the copy cannot keep up
+      // with, the spool may grow to 4x the threshold before that is forced.
+      absl::MutexLock lock(&mu_);
+      reset_due = !writer_done_ && copied_to_ >= options_.spool_reset_bytes &&
+                  (spool_end_ - copied_to_ <= kResetLagBytes ||
+                   spool_end_ >= 4 * options_.spool_reset_bytes);
+    }
+    if (reset_due) status = ResetSpool();
+    if (failing != !status.ok()) {
+      failing = !status.ok();
+      if (options_.on_copy_health_change) {
+        options_.on_copy_health_change(status);
+      }
+    }
+    absl::MutexLock lock(&mu_);
+    copy_failing_ = failing;
+    if (status.ok()) {
+      backoff = kFirstBackoff;
+      continue;
+    }
+    last_failed_copy_ = copy_attempts_;
+    copy_error_ = status;
+    // Try again later; once the writer is done, twice more at most: what
+    // is left stays in the spool for the next start.
+    if (writer_done_ && ++failures_after_writer_done > 2) return;
+    mu_.AwaitWithTimeout(absl::Condition(&writer_done_), backoff);
+    backoff = std::min(backoff * 2, absl::Seconds(2));
+  }
+  // Everything is copied: the store closes cleanly, and the spool goes.
+  absl::Status status;
+  {
+    absl::MutexLock commit_lock(&commit_mu_);
+    uint64_t generation;
+    int64_t copied_to;
+    {
+      absl::MutexLock lock(&mu_);
+      generation = generation_;
+      copied_to = copied_to_;
+    }
+    sqlite3_bind_int64(statements_.progress, 1,
+                       static_cast<int64_t>(generation));
+    sqlite3_bind_int64(statements_.progress, 2, copied_to);
+    sqlite3_bind_int64(statements_.progress, 3, 1);
+    status = Run(statements_.progress, "record a clean close");
+  }
+  if (status.ok()) {
+    absl::MutexLock spool_lock(&spool_mu_);
+    status = spool_->Remove();
+  }
+  if (!status.ok() && options_.on_notice) {
+    options_.on_notice(
+        absl::StrCat("audit store: everything is copied, but the spool stays: ",
+                     status.message()));
+  }
+}
+
+int64_t SqliteAuditStore::copied() const {
+  absl::MutexLock lock(&mu_);
+  return copied_;
+}
+
+int64_t SqliteAuditStore::duplicates_skipped() const {
+  absl::MutexLock lock(&mu_);
+  return duplicates_skipped_;
 }
 
 }  // namespace hakam

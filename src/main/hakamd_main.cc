@@ -20,6 +20,11 @@ ABSL_FLAG(std::string, audit_db, "./var/audit.db", "SQLite audit database");
 ABSL_FLAG(bool, audit_full_sync, true,
           "fsync every audit commit (synchronous=FULL); false survives a "
           "process crash but not power loss");
+ABSL_FLAG(bool, audit_spool, true,
+          "Answer once a decision is in the audit spool (--audit_db + "
+          "\"-spool\", one write per batch) and copy it into the database "
+          "in the background; false: answer after the database commit "
+          "(docs/operations.md)");
 ABSL_FLAG(int, audit_commit_delay_us, 0,
           "Group commit under moderate load: with fewer than 32 decisions "
           "queued, wait up to this many microseconds for more before "
@@ -118,9 +123,25 @@ int main(int argc, char** argv) {
   audit_options.path = absl::GetFlag(FLAGS_audit_db);
   audit_options.full_sync = absl::GetFlag(FLAGS_audit_full_sync);
   audit_options.commit_delay = absl::Microseconds(commit_delay_us);
-  audit_options.on_health_change = AuditHealthLogger(
-      "commits fail, Moderate calls get UNAVAILABLE until one succeeds",
-      "commits succeed again");
+  audit_options.spool = absl::GetFlag(FLAGS_audit_spool);
+  audit_options.on_health_change =
+      audit_options.spool
+          ? AuditHealthLogger(
+                "writes to the spool fail, Moderate calls get "
+                "UNAVAILABLE until one succeeds",
+                "writes to the spool succeed again")
+          : AuditHealthLogger(
+                "commits fail, Moderate calls get UNAVAILABLE until one "
+                "succeeds",
+                "commits succeed again");
+  audit_options.on_copy_health_change = AuditHealthLogger(
+      "copies from the spool into the database fail; the spool grows, and "
+      "Moderate calls get UNAVAILABLE once it holds 16 MiB not copied",
+      "copies from the spool into the database succeed again");
+  audit_options.on_notice = [](absl::string_view text) {
+    std::fprintf(stderr, "hakamd: %.*s\n", static_cast<int>(text.size()),
+                 text.data());
+  };
   audit_options.on_checkpoint_health_change =
       AuditHealthLogger("checkpoints fail, the WAL grows until one succeeds",
                         "checkpoints succeed again");

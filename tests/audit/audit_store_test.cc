@@ -9,11 +9,14 @@
 #include <chrono>
 #include <csignal>
 #include <filesystem>
+#include <fstream>
+#include <functional>
 #include <memory>
 #include <random>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
@@ -64,7 +67,7 @@ class TempRootCleanup : public ::testing::Environment {
 
 std::string TempDb(const std::string& name) {
   const std::filesystem::path path = TempRoot() / "nested" / name;
-  for (const char* suffix : {"", "-wal", "-shm"}) {
+  for (const char* suffix : {"", "-wal", "-shm", "-spool"}) {
     std::filesystem::remove(path.string() + suffix);
   }
   return path.string();
@@ -123,16 +126,52 @@ TEST(MemoryAuditStoreTest, KeepsRecordsInOrderAndCanFail) {
   EXPECT_EQ(records[1].comment_id, "c2");
 }
 
-TEST(SqliteAuditStoreTest, AppendsAreDurableAndQueryable) {
-  const std::string path = TempDb("a.db");
-  {
+// The tests that hold for every way of writing run with each: commits
+// before the reply (Direct), the spool with an fsync per batch (Spool), and
+// the spool without, which Append writes itself when it can (SpoolNoSync).
+struct WriteMode {
+  const char* name;
+  bool spool;
+  bool full_sync;
+};
+
+class SqliteAuditStoreModeTest : public ::testing::TestWithParam<WriteMode> {
+ protected:
+  static bool spool() { return GetParam().spool; }
+  static SqliteAuditStoreOptions Options(const std::string& path) {
     SqliteAuditStoreOptions o;
     o.path = path;
+    o.spool = GetParam().spool;
+    o.full_sync = GetParam().full_sync;
+    // Starting over every few batches, so the tests reach it too (and under
+    // faults and crashes), not only the spool's first generation.
+    o.spool_reset_bytes = 4096;
+    return o;
+  }
+};
+
+INSTANTIATE_TEST_SUITE_P(Modes, SqliteAuditStoreModeTest,
+                         ::testing::Values(WriteMode{"Direct", false, true},
+                                           WriteMode{"Spool", true, true},
+                                           WriteMode{"SpoolNoSync", true,
+                                                     false}),
+                         [](const ::testing::TestParamInfo<WriteMode>& info) {
+                           return info.param.name;
+                         });
+
+TEST_P(SqliteAuditStoreModeTest, AppendsAreDurableAndQueryable) {
+  const std::string path = TempDb("a.db");
+  {
+    SqliteAuditStoreOptions o = Options(path);
     auto store = SqliteAuditStore::Open(o);
     ASSERT_TRUE(store.ok()) << store.status();
     ASSERT_TRUE((*store)->AppendAndWait(Record(1)).ok());
     EXPECT_EQ((*store)->committed(), 1);
-    // Visible to another connection as soon as Append reported success.
+    // Visible to another connection as soon as Append reported success;
+    // with the spool, once Flush() has returned.
+    if (spool()) {
+      ASSERT_TRUE((*store)->Flush().ok());
+    }
     EXPECT_EQ(Query(path, "SELECT comment_id FROM decisions"), "c1");
   }
   EXPECT_EQ(Query(path,
@@ -146,10 +185,9 @@ TEST(SqliteAuditStoreTest, AppendsAreDurableAndQueryable) {
   EXPECT_EQ(Query(path, "PRAGMA journal_mode"), "wal");
 }
 
-TEST(SqliteAuditStoreTest, GroupCommitsConcurrentAppendsWithoutLoss) {
+TEST_P(SqliteAuditStoreModeTest, GroupCommitsConcurrentAppendsWithoutLoss) {
   const std::string path = TempDb("b.db");
-  SqliteAuditStoreOptions o;
-  o.path = path;
+  SqliteAuditStoreOptions o = Options(path);
   o.full_sync = false;
   auto store = SqliteAuditStore::Open(o);
   ASSERT_TRUE(store.ok());
@@ -500,15 +538,14 @@ TEST(SqliteAuditStoreTest, ShutdownCommitsWhatWaitsForTheCommitDelay) {
 // A full disk fails the batch it hits, visibly, and no other: once space
 // is back, the store appends again, and the failed record is not in the
 // trail (its client got UNAVAILABLE and no decision).
-TEST(SqliteAuditStoreTest, AFullDiskFailsTheBatchAndTheStoreRecovers) {
+TEST_P(SqliteAuditStoreModeTest, AFullDiskFailsTheBatchAndTheStoreRecovers) {
   testing::FaultVfs::Install();
   const std::string path = TempDb("full.db");
   // What on_health_change reported, in order (the writer thread calls it
   // before the batch's callbacks, so each AppendAndWait below sees it).
   std::vector<absl::Status> changes;
   {
-    SqliteAuditStoreOptions o;
-    o.path = path;
+    SqliteAuditStoreOptions o = Options(path);
     o.on_health_change = [&changes](const absl::Status& s) {
       changes.push_back(s);
     };
@@ -542,12 +579,12 @@ TEST(SqliteAuditStoreTest, AFullDiskFailsTheBatchAndTheStoreRecovers) {
 }
 
 // The same for an fsync that fails (an I/O error) under synchronous=FULL.
-TEST(SqliteAuditStoreTest, AFailedSyncFailsTheBatchAndTheStoreRecovers) {
+TEST_P(SqliteAuditStoreModeTest, AFailedSyncFailsTheBatchAndTheStoreRecovers) {
   testing::FaultVfs::Install();
   const std::string path = TempDb("sync.db");
   {
-    SqliteAuditStoreOptions o;
-    o.path = path;
+    SqliteAuditStoreOptions o = Options(path);
+    o.full_sync = true;  // the fsync this test fails
     auto store = SqliteAuditStore::Open(o);
     ASSERT_TRUE(store.ok()) << store.status();
     ASSERT_TRUE((*store)->AppendAndWait(Record(1)).ok());
@@ -569,26 +606,30 @@ TEST(SqliteAuditStoreTest, AFailedSyncFailsTheBatchAndTheStoreRecovers) {
 // A Flush() that begins while a failed batch's callbacks run reports the
 // failure: hakamd's shutdown, where the failed calls have their answer and
 // the server stops, but the writer has not yet counted the batch finished.
-TEST(SqliteAuditStoreTest, AFlushDuringAFailedBatchsCallbacksReportsIt) {
+TEST_P(SqliteAuditStoreModeTest, AFlushDuringAFailedBatchsCallbacksReportsIt) {
   testing::FaultVfs::Install();
   const std::string path = TempDb("flush-race.db");
-  SqliteAuditStoreOptions o;
-  o.path = path;
+  SqliteAuditStoreOptions o = Options(path);
   auto store = SqliteAuditStore::Open(o);
   ASSERT_TRUE(store.ok()) << store.status();
   absl::Notification answered;
   {
     testing::FaultVfs::Scoped fault(testing::FaultVfs::kDiskFull);
-    (*store)->Append(Record(1), [&answered](absl::Status) {
-      answered.Notify();
-      // Time for the Flush() below to begin while the batch is unfinished
-      // (if it began later, it would have nothing to wait for and this
-      // test would fail: generous).
-      absl::SleepFor(absl::Milliseconds(500));
+    // From another thread: with SpoolNoSync, Append runs the callback
+    // itself.
+    std::thread caller([&] {
+      (*store)->Append(Record(1), [&answered](absl::Status) {
+        answered.Notify();
+        // Time for the Flush() below to begin while the batch is
+        // unfinished (if it began later, it would have nothing to wait for
+        // and this test would fail: generous).
+        absl::SleepFor(absl::Milliseconds(500));
+      });
     });
     answered.WaitForNotification();
+    EXPECT_EQ((*store)->Flush().code(), absl::StatusCode::kUnavailable);
+    caller.join();
   }
-  EXPECT_EQ((*store)->Flush().code(), absl::StatusCode::kUnavailable);
 }
 
 // With synchronous=NORMAL commits never fsync, so a disk whose fsyncs fail
@@ -648,16 +689,15 @@ TEST(SqliteAuditStoreTest, FailingCheckpointsAreReportedOnceEachWay) {
 // trail once, and every record answered with an error is not, before and
 // after the store closes; the database stays sound, and the store appends
 // again once the disk is well.
-TEST(SqliteAuditStoreTest,
-     UnderIntermittentFaultsTheTrailHoldsWhatWasAnswered) {
+TEST_P(SqliteAuditStoreModeTest,
+       UnderIntermittentFaultsTheTrailHoldsWhatWasAnswered) {
   testing::FaultVfs::Install();
   const std::string path = TempDb("faults.db");
   constexpr int kRecords = 3000;
   // 0: no answer yet, 1: OK, 2: failed.
   std::vector<std::atomic<int>> answers(kRecords);
   {
-    SqliteAuditStoreOptions o;
-    o.path = path;
+    SqliteAuditStoreOptions o = Options(path);
     o.checkpoint_pages = 8;  // checkpoints, and restarts, all the time
     o.max_batch = 16;
     auto store = SqliteAuditStore::Open(o);
@@ -707,7 +747,7 @@ TEST(SqliteAuditStoreTest,
 // answered OK is in the trail, and nothing is that was not appended. A
 // batch whose fsync failed may be there (SQLite's recovery finds it whole
 // in the WAL; docs/operations.md), so failed ones are not checked.
-TEST(SqliteAuditStoreTest, ACrashLosesNoDecisionAnsweredOk) {
+TEST_P(SqliteAuditStoreModeTest, ACrashLosesNoDecisionAnsweredOk) {
   const std::string path = TempDb("crash.db");
   constexpr int kRecords = 600;
   int pipe_fds[2];
@@ -717,8 +757,7 @@ TEST(SqliteAuditStoreTest, ACrashLosesNoDecisionAnsweredOk) {
   if (child == 0) {
     close(pipe_fds[0]);
     testing::FaultVfs::Install();
-    SqliteAuditStoreOptions o;
-    o.path = path;
+    SqliteAuditStoreOptions o = Options(path);
     o.checkpoint_pages = 8;
     o.max_batch = 16;
     auto store = SqliteAuditStore::Open(o);
@@ -732,7 +771,7 @@ TEST(SqliteAuditStoreTest, ACrashLosesNoDecisionAnsweredOk) {
       };
     };
     // However the stream below falls, a failure and a success after it.
-    testing::FaultVfs::Set(testing::FaultVfs::kSyncFails);
+    testing::FaultVfs::Set(testing::FaultVfs::kDiskFull);
     absl::Notification failed;
     (*store)->Append(Record(0), [&](absl::Status s) {
       answer_to_pipe(0)(s);
@@ -783,6 +822,12 @@ TEST(SqliteAuditStoreTest, ACrashLosesNoDecisionAnsweredOk) {
   }
   ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
   EXPECT_TRUE(failed);
+  if (spool()) {
+    // Opening the store copies what the crash left in the spool.
+    auto store = SqliteAuditStore::Open(Options(path));
+    ASSERT_TRUE(store.ok()) << store.status();
+  }
+  EXPECT_FALSE(std::filesystem::exists(path + "-spool"));
   // Opening it runs SQLite's recovery of the WAL.
   for (int i : answered_ok) {
     EXPECT_EQ(Query(path,
@@ -803,6 +848,324 @@ TEST(SqliteAuditStoreTest, ACrashLosesNoDecisionAnsweredOk) {
   // Failed batches were rolled back, not left open (which would fail every
   // commit after them).
   EXPECT_TRUE(ok_after_failure);
+}
+
+// --- The spool ---------------------------------------------------------------
+
+SqliteAuditStoreOptions SpoolOptions(const std::string& path) {
+  SqliteAuditStoreOptions o;
+  o.path = path;
+  o.spool = true;
+  return o;
+}
+
+// Runs `body` in a forked child, which must end with _exit(0) while its
+// store is open: a crash, as far as the store can tell (nothing flushed,
+// closed or deleted). True if the child got there.
+bool CrashAfter(const std::function<void()>& body) {
+  const pid_t child = fork();
+  if (child < 0) return false;
+  if (child == 0) {
+    body();
+    _exit(1);  // `body` returned: its store was closed, not crashed
+  }
+  int status = 0;
+  return waitpid(child, &status, 0) == child && WIFEXITED(status) &&
+         WEXITSTATUS(status) == 0;
+}
+
+// Collects on_notice's lines (from Open's thread and the copier's).
+struct Notices {
+  absl::Mutex mu;
+  std::vector<std::string> lines;
+  std::function<void(absl::string_view)> Callback() {
+    return [this](absl::string_view line) {
+      absl::MutexLock lock(&mu);
+      lines.emplace_back(line);
+    };
+  }
+  std::string All() {
+    absl::MutexLock lock(&mu);
+    return absl::StrJoin(lines, "\n");
+  }
+};
+
+std::string CommentIdsInOrder(const std::string& path) {
+  return Query(path,
+               "SELECT group_concat(comment_id) FROM "
+               "(SELECT comment_id FROM decisions ORDER BY seq)");
+}
+
+TEST(SqliteAuditStoreSpoolTest, AnswersBeforeTheCopyAndFlushWaitsForIt) {
+  const std::string path = TempDb("spool-answer.db");
+  {
+    SqliteAuditStoreOptions o = SpoolOptions(path);
+    o.copy_delay = absl::Hours(1);  // nothing copied until asked
+    auto store = SqliteAuditStore::Open(o);
+    ASSERT_TRUE(store.ok()) << store.status();
+    ASSERT_TRUE((*store)->AppendAndWait(Record(1)).ok());
+    ASSERT_TRUE((*store)->AppendAndWait(Record(2)).ok());
+    EXPECT_EQ((*store)->committed(), 2);
+    EXPECT_EQ((*store)->copied(), 0);
+    EXPECT_EQ(Query(path, "SELECT count(*) FROM decisions"), "0");
+    EXPECT_TRUE(std::filesystem::exists(path + "-spool"));
+    ASSERT_TRUE((*store)->Flush().ok());
+    EXPECT_EQ((*store)->copied(), 2);
+    EXPECT_EQ(CommentIdsInOrder(path), "c1,c2");
+    ASSERT_TRUE((*store)->AppendAndWait(Record(3)).ok());
+  }
+  // Closing copies the rest, records a clean close and deletes the spool.
+  EXPECT_EQ(CommentIdsInOrder(path), "c1,c2,c3");
+  EXPECT_FALSE(std::filesystem::exists(path + "-spool"));
+  EXPECT_EQ(Query(path, "SELECT closed FROM spool_copy"), "1");
+  // And the next open starts a new generation.
+  {
+    auto store = SqliteAuditStore::Open(SpoolOptions(path));
+    ASSERT_TRUE(store.ok()) << store.status();
+    ASSERT_TRUE((*store)->AppendAndWait(Record(4)).ok());
+    ASSERT_TRUE((*store)->Flush().ok());
+    EXPECT_EQ(Query(path, "SELECT generation || ' ' || closed FROM spool_copy"),
+              "2 0");
+  }
+  EXPECT_EQ(CommentIdsInOrder(path), "c1,c2,c3,c4");
+}
+
+// A crash leaves answered decisions in the spool only; the next Open copies
+// them, once each, after those copied before the crash, and cuts a torn
+// last write.
+TEST(SqliteAuditStoreSpoolTest, TheNextOpenCopiesWhatACrashLeftOnce) {
+  const std::string path = TempDb("spool-crash.db");
+  ASSERT_TRUE(CrashAfter([&] {
+    SqliteAuditStoreOptions o = SpoolOptions(path);
+    o.copy_delay = absl::Hours(1);
+    auto store = SqliteAuditStore::Open(o);
+    if (!store.ok()) _exit(2);
+    for (int i = 0; i < 50; ++i) {
+      if (!(*store)->AppendAndWait(Record(i)).ok()) _exit(3);
+    }
+    if (!(*store)->Flush().ok()) _exit(4);  // 0-49 copied
+    for (int i = 50; i < 120; ++i) {
+      if (!(*store)->AppendAndWait(Record(i)).ok()) _exit(5);
+    }
+    _exit(0);
+  }));
+  EXPECT_EQ(Query(path, "SELECT count(*) FROM decisions"), "50");
+  const int64_t spool_bytes =
+      static_cast<int64_t>(std::filesystem::file_size(path + "-spool"));
+  // Half a frame, as a crash in the middle of a write leaves.
+  std::ofstream(path + "-spool", std::ios::binary | std::ios::app)
+      << std::string("\x40\x00\x00\x00\x12\x34", 6);
+  Notices notices;
+  SqliteAuditStoreOptions o = SpoolOptions(path);
+  o.on_notice = notices.Callback();
+  {
+    auto store = SqliteAuditStore::Open(o);
+    ASSERT_TRUE(store.ok()) << store.status();
+    ASSERT_TRUE((*store)->Flush().ok());
+    EXPECT_EQ((*store)->copied(), 70);
+    EXPECT_EQ((*store)->duplicates_skipped(), 0);
+  }
+  EXPECT_EQ(std::filesystem::exists(path + "-spool"), false);
+  std::string expected;
+  for (int i = 0; i < 120; ++i) {
+    absl::StrAppend(&expected, i == 0 ? "" : ",", "c", i);
+  }
+  EXPECT_EQ(CommentIdsInOrder(path), expected);
+  EXPECT_THAT(notices.All(),
+              ::testing::HasSubstr(absl::StrCat("cut 6 bytes of a write torn "
+                                                "by a crash at byte ",
+                                                spool_bytes)));
+  EXPECT_THAT(notices.All(), ::testing::HasSubstr("left by a crash"));
+}
+
+TEST(SqliteAuditStoreSpoolTest, AMissingSpoolIsRefusedWithTheWayOn) {
+  const std::string path = TempDb("spool-missing.db");
+  ASSERT_TRUE(CrashAfter([&] {
+    auto store = SqliteAuditStore::Open(SpoolOptions(path));
+    if (!store.ok()) _exit(2);
+    if (!(*store)->AppendAndWait(Record(1)).ok()) _exit(3);
+    if (!(*store)->Flush().ok()) _exit(4);
+    _exit(0);
+  }));
+  ASSERT_TRUE(std::filesystem::remove(path + "-spool"));
+  auto refused = SqliteAuditStore::Open(SpoolOptions(path));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(refused.status().message()),
+              ::testing::HasSubstr("is missing"));
+  EXPECT_FALSE(std::filesystem::exists(path + "-spool"));
+  // The way on the message gives.
+  EXPECT_THAT(std::string(refused.status().message()),
+              ::testing::HasSubstr("UPDATE spool_copy SET closed = 1"));
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "UPDATE spool_copy SET closed = 1", nullptr,
+                         nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  auto store = SqliteAuditStore::Open(SpoolOptions(path));
+  ASSERT_TRUE(store.ok()) << store.status();
+  EXPECT_TRUE((*store)->AppendAndWait(Record(2)).ok());
+}
+
+TEST(SqliteAuditStoreSpoolTest, ASpoolThatDoesNotContinueTheCopyIsRefused) {
+  const std::string path = TempDb("spool-foreign.db");
+  std::filesystem::create_directories(
+      std::filesystem::path(path).parent_path());
+  {
+    auto spool = AuditSpool::Open(path + "-spool", true);
+    ASSERT_TRUE(spool.ok());
+    ASSERT_TRUE((*spool)->Reset(5).ok());
+  }
+  auto store = SqliteAuditStore::Open(SpoolOptions(path));
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(store.status().message()),
+              ::testing::HasSubstr("do not belong together"));
+  EXPECT_TRUE(std::filesystem::exists(path + "-spool"));  // left as it was
+}
+
+// Without the spool, a spool left by a crash would never be copied.
+TEST(SqliteAuditStoreSpoolTest, WithoutTheSpoolALeftSpoolIsRefused) {
+  const std::string path = TempDb("spool-left.db");
+  ASSERT_TRUE(CrashAfter([&] {
+    SqliteAuditStoreOptions o = SpoolOptions(path);
+    o.copy_delay = absl::Hours(1);
+    auto store = SqliteAuditStore::Open(o);
+    if (!store.ok() || !(*store)->AppendAndWait(Record(1)).ok()) _exit(2);
+    _exit(0);
+  }));
+  SqliteAuditStoreOptions o;
+  o.path = path;
+  auto store = SqliteAuditStore::Open(o);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(store.status().message()),
+              ::testing::HasSubstr("--audit_spool=true"));
+  { ASSERT_TRUE(SqliteAuditStore::Open(SpoolOptions(path)).ok()); }
+  EXPECT_EQ(CommentIdsInOrder(path), "c1");
+  EXPECT_TRUE(SqliteAuditStore::Open(o).ok());
+}
+
+// The reply goes out before the copy, so a duplicate decision id cannot
+// fail its call: the copy skips it, counts it and says so, and the copies
+// after it go on.
+TEST(SqliteAuditStoreSpoolTest, ADuplicateDecisionIdIsSkippedAndReported) {
+  const std::string path = TempDb("spool-dup.db");
+  Notices notices;
+  SqliteAuditStoreOptions o = SpoolOptions(path);
+  o.on_notice = notices.Callback();
+  auto store = SqliteAuditStore::Open(o);
+  ASSERT_TRUE(store.ok());
+  ASSERT_TRUE((*store)->AppendAndWait(Record(1)).ok());
+  AuditRecord again = Record(1);
+  again.comment_id = "c1-again";
+  ASSERT_TRUE((*store)->AppendAndWait(std::move(again)).ok());
+  ASSERT_TRUE((*store)->AppendAndWait(Record(2)).ok());
+  ASSERT_TRUE((*store)->Flush().ok());
+  EXPECT_EQ(CommentIdsInOrder(path), "c1,c2");
+  EXPECT_EQ((*store)->duplicates_skipped(), 1);
+  EXPECT_THAT(notices.All(), ::testing::HasSubstr(
+                                 "decision id d1 is already in the database"));
+}
+
+TEST(SqliteAuditStoreSpoolTest, TheSpoolStartsOverOnceCopied) {
+  const std::string path = TempDb("spool-reset.db");
+  SqliteAuditStoreOptions o = SpoolOptions(path);
+  o.copy_delay = absl::ZeroDuration();
+  o.spool_reset_bytes = 4096;
+  o.max_batch = 8;
+  o.max_copy_batch = 16;
+  constexpr int kRecords = 3000;
+  {
+    auto store = SqliteAuditStore::Open(o);
+    ASSERT_TRUE(store.ok());
+    std::atomic<int> ok{0};
+    for (int i = 0; i < kRecords; ++i) {
+      (*store)->Append(Record(i), [&ok](absl::Status s) {
+        if (s.ok()) ++ok;
+      });
+      if (i % 50 == 0) {
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
+      }
+    }
+    ASSERT_TRUE((*store)->Flush().ok());
+    EXPECT_EQ(ok.load(), kRecords);
+    // Started over at least once (how often depends on how far the copier,
+    // at a low priority, fell behind meanwhile).
+    EXPECT_GE(std::stoi(Query(path, "SELECT generation FROM spool_copy")), 2);
+    // Once copied, it starts over: back far below the ~300 KB appended
+    // (soon after the copy that Flush waited for; a minute is liveness).
+    for (int i = 0;
+         i < 600 && std::filesystem::file_size(path + "-spool") >= (64u << 10);
+         ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    EXPECT_LT(std::filesystem::file_size(path + "-spool"), 64u << 10);
+  }
+  std::string expected;
+  for (int i = 0; i < kRecords; ++i) {
+    absl::StrAppend(&expected, i == 0 ? "" : ",", "c", i);
+  }
+  EXPECT_EQ(CommentIdsInOrder(path), expected);
+}
+
+// While copies fail (the database's disk, not the spool's), appends go on
+// into the spool up to max_copy_lag_bytes, then fail, and the health
+// change is reported once each way; once the database is well, the copy
+// catches up and nothing answered OK is missing.
+TEST(SqliteAuditStoreSpoolTest, FailingCopiesFailAppendsPastTheLag) {
+  testing::FaultVfs::Install();
+  const std::string path = TempDb("spool-lag.db");
+  absl::Mutex mu;
+  std::vector<absl::Status> changes;
+  SqliteAuditStoreOptions o = SpoolOptions(path);
+  o.copy_delay = absl::ZeroDuration();
+  o.max_copy_lag_bytes = 2048;
+  o.on_copy_health_change = [&](const absl::Status& s) {
+    absl::MutexLock lock(&mu);
+    changes.push_back(s);
+  };
+  std::string expected;
+  {
+    auto store = SqliteAuditStore::Open(o);
+    ASSERT_TRUE(store.ok());
+    absl::Status refused;
+    int answered_ok = 0;
+    {
+      testing::FaultVfs::Scoped fault(testing::FaultVfs::kDiskFull,
+                                      testing::FaultVfs::kDatabaseOnly);
+      for (int i = 0; i < 200 && refused.ok(); ++i) {
+        absl::Status s = (*store)->AppendAndWait(Record(i));
+        if (s.ok()) {
+          ++answered_ok;
+          absl::StrAppend(&expected, i == 0 ? "" : ",", "c", i);
+        } else {
+          refused = s;
+        }
+      }
+      EXPECT_EQ(refused.code(), absl::StatusCode::kUnavailable);
+      EXPECT_THAT(std::string(refused.message()),
+                  ::testing::HasSubstr("the database has not taken"));
+      // What is answered fits in the lag.
+      EXPECT_GT(answered_ok, 2);
+      EXPECT_LT(answered_ok, 200);
+      EXPECT_EQ((*store)->copied(), 0);
+    }
+    // May report the refused append, whose batch the writer is finishing.
+    (void)(*store)->Flush();
+    // The copy catches up once the disk is well.
+    const absl::Status flushed = (*store)->Flush();
+    ASSERT_TRUE(flushed.ok()) << flushed;
+    EXPECT_EQ((*store)->copied(), answered_ok);
+    ASSERT_TRUE((*store)->AppendAndWait(Record(1000)).ok());
+    absl::StrAppend(&expected, ",c1000");
+  }
+  EXPECT_EQ(CommentIdsInOrder(path), expected);
+  absl::MutexLock lock(&mu);
+  ASSERT_EQ(changes.size(), 2u);
+  EXPECT_THAT(std::string(changes[0].message()), ::testing::HasSubstr("full"));
+  EXPECT_TRUE(changes[1].ok());
 }
 
 TEST(SqliteAuditStoreTest, UnopenablePathIsAClearError) {

@@ -6,11 +6,13 @@
 #include <cstddef>
 #include <cstdlib>
 #include <mutex>
+#include <string_view>
 
 namespace hakam::testing {
 namespace {
 
 std::atomic<int> g_fault{FaultVfs::kNone};
+std::atomic<int> g_target{FaultVfs::kAllFiles};
 std::atomic<int> g_failures{0};
 sqlite3_vfs* g_real = nullptr;  // the default VFS wrapped; set once
 sqlite3_vfs g_vfs;
@@ -19,6 +21,7 @@ sqlite3_vfs g_vfs;
 // allocation (szOsFile covers both), aligned for any type.
 struct alignas(alignof(std::max_align_t)) FaultFile {
   sqlite3_file base;
+  bool spool;  // the audit spool (its name ends in "-spool")
 };
 
 sqlite3_file* Real(sqlite3_file* f) {
@@ -29,8 +32,14 @@ const sqlite3_io_methods& RealMethods(sqlite3_file* f) {
   return *Real(f)->pMethods;
 }
 
-bool Failing(FaultVfs::Fault fault) {
+bool Failing(sqlite3_file* f, FaultVfs::Fault fault) {
   if (g_fault.load() != fault) return false;
+  const int target = g_target.load();
+  const bool spool = reinterpret_cast<FaultFile*>(f)->spool;
+  if ((target == FaultVfs::kSpoolOnly && !spool) ||
+      (target == FaultVfs::kDatabaseOnly && spool)) {
+    return false;
+  }
   ++g_failures;
   return true;
 }
@@ -40,15 +49,15 @@ int Read(sqlite3_file* f, void* out, int n, sqlite3_int64 offset) {
   return RealMethods(f).xRead(Real(f), out, n, offset);
 }
 int Write(sqlite3_file* f, const void* in, int n, sqlite3_int64 offset) {
-  if (Failing(FaultVfs::kDiskFull)) return SQLITE_FULL;
+  if (Failing(f, FaultVfs::kDiskFull)) return SQLITE_FULL;
   return RealMethods(f).xWrite(Real(f), in, n, offset);
 }
 int Truncate(sqlite3_file* f, sqlite3_int64 size) {
-  if (Failing(FaultVfs::kDiskFull)) return SQLITE_FULL;
+  if (Failing(f, FaultVfs::kDiskFull)) return SQLITE_FULL;
   return RealMethods(f).xTruncate(Real(f), size);
 }
 int Sync(sqlite3_file* f, int flags) {
-  if (Failing(FaultVfs::kSyncFails)) return SQLITE_IOERR_FSYNC;
+  if (Failing(f, FaultVfs::kSyncFails)) return SQLITE_IOERR_FSYNC;
   return RealMethods(f).xSync(Real(f), flags);
 }
 int FileSize(sqlite3_file* f, sqlite3_int64* size) {
@@ -113,6 +122,10 @@ const sqlite3_io_methods kMethods = {
 int Open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* f, int flags,
          int* out_flags) {
   const int rc = g_real->xOpen(g_real, name, Real(f), flags, out_flags);
+  const std::string_view file_name = name != nullptr ? name : "";
+  reinterpret_cast<FaultFile*>(f)->spool =
+      file_name.size() >= 6 &&
+      file_name.substr(file_name.size() - 6) == "-spool";
   // SQLite calls xClose even after a failed open if pMethods is set, so it
   // is set exactly when the wrapped file has methods of its own.
   const sqlite3_io_methods* real = Real(f)->pMethods;
@@ -142,7 +155,10 @@ void FaultVfs::Install() {
   });
 }
 
-void FaultVfs::Set(Fault fault) { g_fault.store(fault); }
+void FaultVfs::Set(Fault fault, Target target) {
+  g_target.store(target);
+  g_fault.store(fault);
+}
 
 int FaultVfs::failures() { return g_failures.load(); }
 

@@ -22,9 +22,13 @@ class FaultVfs {
     kSyncFails,  // xSync fails with SQLITE_IOERR_FSYNC
   };
 
+  // Which files a fault reaches: the audit spool is the file whose name
+  // ends in "-spool" (audit_spool.h); the database is every other.
+  enum Target { kAllFiles, kSpoolOnly, kDatabaseOnly };
+
   // Registers the VFS as the process' default (the first call only).
   static void Install();
-  static void Set(Fault fault);
+  static void Set(Fault fault, Target target = kAllFiles);
   // Calls failed by a fault since Install().
   static int failures();
 
@@ -32,7 +36,9 @@ class FaultVfs {
   // early does not leave the fault on for the tests after it.
   class Scoped {
    public:
-    explicit Scoped(Fault fault) { Set(fault); }
+    explicit Scoped(Fault fault, Target target = kAllFiles) {
+      Set(fault, target);
+    }
     ~Scoped() { Set(kNone); }
     Scoped(const Scoped&) = delete;
     Scoped& operator=(const Scoped&) = delete;

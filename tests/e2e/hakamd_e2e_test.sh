@@ -37,6 +37,8 @@ grep -q "audit flushed" "$work/hakamd.log"
 rows=$(sqlite3 "$work/var/audit.db" "SELECT group_concat(comment_id || ':' || action, ',') FROM decisions ORDER BY seq")
 echo "audit: $rows"
 [ "$rows" = "e1:REJECT,e2:ALLOW" ]
+# A clean stop copied the spool into the database and deleted it.
+[ ! -e "$work/var/audit.db-spool" ]
 
 # A broken rules directory is a clear error naming the file and line.
 mkdir -p "$work/badrules"
@@ -141,4 +143,25 @@ grep -q "^$work/rules/en/broken.yaml:3:5: error: bad RE2 pattern" "$work/watch.l
 kill -TERM $pid
 wait $pid
 cat "$work/hup.log" "$work/watch.log"
+
+# --- The audit spool across a crash ------------------------------------------
+# SIGKILL right after the replies: every decision answered is in the trail
+# after the next start, whether the copier had copied it before the kill or
+# the next start copies it from the spool (which of the two is a race here;
+# tests/audit covers each).
+rm -f "$work/rules/en/broken.yaml"
+start_hakamd "$work/kill.log" --audit_db="$work/kill.db"
+[ "$(check "zorblax")" = "ALLOW $old" ]
+[ "$(check "اسكت يا كلب" | cut -d' ' -f1)" = REJECT ]
+kill -KILL $pid
+wait $pid || true
+[ -s "$work/kill.db-spool" ]
+start_hakamd "$work/restart.log" --audit_db="$work/kill.db"
+[ "$(check "third")" = "ALLOW $old" ]
+kill -TERM $pid
+wait $pid
+[ ! -e "$work/kill.db-spool" ]
+rows=$(sqlite3 "$work/kill.db" "SELECT group_concat(action, ',') FROM (SELECT action FROM decisions ORDER BY seq)")
+echo "audit after the crash: $rows"
+[ "$rows" = "ALLOW,REJECT,ALLOW" ]
 echo "e2e ok"
