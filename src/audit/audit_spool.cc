@@ -19,6 +19,13 @@ namespace {
 constexpr char kMagic[8] = {'H', 'K', 'S', 'P', 'O', 'O', 'L', '1'};
 // Scan reads this much at a time, so that a frame costs no system call.
 constexpr int64_t kReadChunk = 256 << 10;
+// The frame header Append writes over a failed write it could not cut off:
+// no frame has this length, and Recover cuts the file there.
+constexpr uint32_t kCutLength = 0xffffffff;
+constexpr uint32_t kCutMark = 0x54554348;  // "HCUT"
+// Recover reads at most this much after a bad frame to tell a torn last
+// write from damage with decisions after it.
+constexpr int64_t kMaxCheckBytes = int64_t{256} << 20;
 
 void StoreLittleEndian(uint64_t value, int bytes, char* out) {
   for (int i = 0; i < bytes; ++i) out[i] = static_cast<char>(value >> (8 * i));
@@ -107,6 +114,10 @@ absl::Status AuditSpool::OpenFiles() {
   if (absl::Status s = ReadAt(writer_, header, kHeaderBytes, 0); !s.ok()) {
     return s;
   }
+  if (std::all_of(header, header + kHeaderBytes,
+                  [](char c) { return c == 0; })) {
+    return absl::OkStatus();  // zeros: a header a crash cut short
+  }
   if (std::memcmp(header, kMagic, sizeof kMagic) != 0) {
     return absl::FailedPreconditionError(absl::StrCat(
         "audit spool ", path_,
@@ -188,7 +199,11 @@ absl::StatusOr<AuditSpool::ScanEnd> AuditSpool::Scan(sqlite3_file* file,
     const char* header = buffer.data() + (pos - buffer_start);
     const int64_t length = static_cast<int64_t>(LoadLittleEndian(header, 4));
     const uint32_t crc = static_cast<uint32_t>(LoadLittleEndian(header + 4, 4));
-    if (length > kMaxFrameBytes) return ScanEnd{pos, true};
+    if (length == kCutLength && crc == kCutMark)
+      return ScanEnd{pos, true, true};
+    // Zeros (a file extended by a crash past what was written) are no
+    // frame: a decision is never empty.
+    if (length == 0 || length > kMaxFrameBytes) return ScanEnd{pos, true};
     have = fill(pos, kFrameHeaderBytes + length);
     if (!have.ok()) return have.status();
     if (!*have) return ScanEnd{pos, true};
@@ -221,12 +236,59 @@ absl::StatusOr<int64_t> AuditSpool::Recover(int64_t offset) {
       Scan(writer_, offset, size, INT64_MAX,
            [](absl::string_view) { return absl::OkStatus(); });
   if (!scan.ok()) return scan.status();
+  if (scan->damaged && !scan->cut_mark) {
+    // A crash tears only the last write; a whole frame after the bad one
+    // means the disk damaged a frame that was answered, and cutting there
+    // would lose every decision after it.
+    absl::StatusOr<int64_t> next = FindFrameAfter(scan->offset, size);
+    if (!next.ok()) return next.status();
+    if (*next >= 0) {
+      return absl::DataLossError(absl::StrCat(
+          "audit spool ", path_, ": the frame at byte ", scan->offset,
+          " is damaged, and a whole frame follows at byte ", *next,
+          ": not a write torn by a crash. The spool is left as it is; copy "
+          "it away for inspection before anything else"));
+    }
+  }
   if (scan->offset < size) {
     if (absl::Status s = Truncate(scan->offset); !s.ok()) return s;
     if (absl::Status s = Sync(); !s.ok()) return s;
   }
   end_.store(scan->offset, std::memory_order_release);
   return size - scan->offset;
+}
+
+absl::StatusOr<int64_t> AuditSpool::FindFrameAfter(int64_t offset,
+                                                   int64_t size) {
+  if (size - offset > kMaxCheckBytes) {
+    return absl::DataLossError(absl::StrCat(
+        "audit spool ", path_, ": the frame at byte ", offset,
+        " is damaged, with ", size - offset,
+        " bytes after it: too much for a write torn by a crash. The spool "
+        "is left as it is; copy it away for inspection before anything "
+        "else"));
+  }
+  std::string tail(static_cast<size_t>(size - offset), '\0');
+  if (absl::Status s = ReadAt(writer_, tail.data(),
+                              static_cast<int64_t>(tail.size()), offset);
+      !s.ok()) {
+    return s;
+  }
+  for (size_t at = 1; at + kFrameHeaderBytes < tail.size(); ++at) {
+    const int64_t length =
+        static_cast<int64_t>(LoadLittleEndian(tail.data() + at, 4));
+    if (length == 0 || length > kMaxFrameBytes ||
+        at + kFrameHeaderBytes + length > tail.size()) {
+      continue;
+    }
+    const uint32_t crc =
+        static_cast<uint32_t>(LoadLittleEndian(tail.data() + at + 4, 4));
+    if (Crc32(absl::string_view(tail.data() + at + kFrameHeaderBytes,
+                                static_cast<size_t>(length))) == crc) {
+      return offset + static_cast<int64_t>(at);
+    }
+  }
+  return -1;
 }
 
 absl::Status AuditSpool::Repair() {
@@ -281,9 +343,21 @@ absl::Status AuditSpool::Append(std::vector<AuditRecord*>& records) {
             start, "write");
   if (status.ok()) status = Sync();
   if (!status.ok()) {
-    // Whatever reached the file goes, so that the frames of a batch whose
-    // calls were told UNAVAILABLE are never copied.
-    if (!Truncate(start).ok()) pending_repair_ = PendingRepair::kTruncate;
+    // Whatever reached the file goes, durably, so that the frames of a
+    // batch whose calls were told UNAVAILABLE are never copied.
+    absl::Status cut = Truncate(start);
+    if (cut.ok()) cut = Sync();
+    if (!cut.ok()) {
+      // Failing that, a mark over the batch's first frame makes Recover
+      // cut there, and the next Append cuts the file before writing.
+      char mark[kFrameHeaderBytes];
+      StoreLittleEndian(kCutLength, 4, mark);
+      StoreLittleEndian(kCutMark, 4, mark + 4);
+      if (Write(writer_, mark, kFrameHeaderBytes, start, "cut mark").ok()) {
+        (void)Sync();
+      }
+      pending_repair_ = PendingRepair::kTruncate;
+    }
     return status;
   }
   end_.store(start + static_cast<int64_t>(buffer_.size()),

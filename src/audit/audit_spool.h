@@ -66,13 +66,16 @@ class AuditSpool {
 
   // Checks the frames from `offset` (a frame boundary, at least
   // kHeaderBytes) to the end of the file and cuts the file after the last
-  // whole one. Returns the number of bytes cut (a write torn by a crash).
-  // Needs a generation.
+  // whole one: a write a crash tore, or one that failed and could not be
+  // cut off then. Returns the number of bytes cut. DATA_LOSS, and nothing
+  // cut, if a bad frame has whole frames after it (the disk damaged
+  // answered decisions). Needs a generation.
   absl::StatusOr<int64_t> Recover(int64_t offset);
 
   // Appends `records` (moved from) as one write, fsynced when `sync`. On
-  // failure nothing of them stays: the file is cut back to its old end
-  // (and if that fails too, the next Append cuts it before writing).
+  // failure nothing of them stays: the file is cut back to its old end,
+  // fsynced; if that fails too, a cut mark over the first frame makes
+  // Recover cut there, and the next Append cuts the file before writing.
   absl::Status Append(std::vector<AuditRecord*>& records);
 
   // Starts the spool over, empty, at `generation` (above generation()):
@@ -103,9 +106,13 @@ class AuditSpool {
   absl::Status Repair();
   void Close();
   struct ScanEnd {
-    int64_t offset;  // after the last whole, valid frame scanned
-    bool damaged;    // stopped at a torn or damaged frame, not at `limit`
+    int64_t offset;         // after the last whole, valid frame scanned
+    bool damaged;           // stopped at a bad frame, not at `limit`
+    bool cut_mark = false;  // the bad frame is Append's cut mark
   };
+  // The offset of the first whole, valid frame after `offset`, up to
+  // `size`; -1 if none.
+  absl::StatusOr<int64_t> FindFrameAfter(int64_t offset, int64_t size);
   // Scans the frames of `file` in [offset, limit), at most `max_frames`,
   // calling `on_frame` with each payload (valid until the next call).
   template <typename OnFrame>

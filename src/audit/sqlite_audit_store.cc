@@ -79,15 +79,41 @@ ON CONFLICT (id) DO UPDATE SET generation = excluded.generation,
 
 // The spool starts over when the copy is this close behind (bytes).
 constexpr int64_t kResetLagBytes = 256 << 10;
+// Further behind than this (bytes; some 2,500 decisions, where 10 ms of
+// 15,000 calls/s is 150), the copy is not keeping up, and copies up to
+// kBehindCopyBatch decisions a transaction, which cost less CPU each than
+// max_copy_batch's: at saturation (hakam-load closed loop, 64 in flight,
+// one core) Moderate went from 27,900 to 35,300-35,900 calls/s, its p99
+// from 4.4 to 9.2 ms (docs/performance-log.md).
+constexpr int64_t kBehindBytes = 1 << 20;
+constexpr int kBehindCopyBatch = 512;
 
 // Puts the calling thread in SCHED_IDLE: it runs when the core has nothing
-// else to do, and any other thread that wakes preempts it at once. (A nice
-// value is not enough: the scheduler lets a niced thread finish its slice,
-// a millisecond or more, before a request's thread runs.)
+// else to do, and a thread that wakes preempts it. At nice 19 the copier
+// lengthened the replies' tail more (at 15,197 calls/s on one core,
+// Moderate's p90 1.1-1.6 ms against 0.62-1.2 ms; docs/performance-log.md).
 void SetThreadIdle() {
   sched_param param{};
   pthread_setschedparam(pthread_self(), SCHED_IDLE, &param);
 }
+
+// For its scope, the calling thread (if `idle`, under SCHED_IDLE) runs
+// under the default policy.
+class ScopedNormalPriority {
+ public:
+  explicit ScopedNormalPriority(bool idle) : idle_(idle) {
+    sched_param param{};
+    if (idle_) pthread_setschedparam(pthread_self(), SCHED_OTHER, &param);
+  }
+  ~ScopedNormalPriority() {
+    if (idle_) SetThreadIdle();
+  }
+  ScopedNormalPriority(const ScopedNormalPriority&) = delete;
+  ScopedNormalPriority& operator=(const ScopedNormalPriority&) = delete;
+
+ private:
+  const bool idle_;
+};
 
 absl::Status SqliteError(sqlite3* db, absl::string_view what) {
   return absl::UnavailableError(
@@ -107,6 +133,13 @@ absl::StatusOr<std::unique_ptr<SqliteAuditStore>> SqliteAuditStore::Open(
     const SqliteAuditStoreOptions& options) {
   if (options.path.empty()) {
     return absl::InvalidArgumentError("audit store: empty database path");
+  }
+  if (options.max_batch < 1 || options.max_copy_batch < 1 ||
+      options.max_copy_lag_bytes < 1 || options.spool_reset_bytes < 1 ||
+      options.checkpoint_pages < 0) {
+    return absl::InvalidArgumentError(
+        "audit store: max_batch, max_copy_batch, max_copy_lag_bytes and "
+        "spool_reset_bytes must be positive, checkpoint_pages not negative");
   }
   const std::filesystem::path parent =
       std::filesystem::path(options.path).parent_path();
@@ -227,6 +260,23 @@ absl::Status SqliteAuditStore::OpenSpool(const SqliteAuditStoreOptions& options,
     return SqliteError(db, "read spool_copy");
   }
 
+  // Looked for before AuditSpool::Open creates it: a refusal below must not
+  // leave an empty spool that the next start would take for a torn one.
+  std::error_code ec;
+  const bool exists = std::filesystem::exists(path, ec);
+  if (ec) {
+    return absl::UnavailableError(absl::StrCat(
+        "audit store: cannot tell whether ", path, " exists: ", ec.message()));
+  }
+  if (!exists && !closed) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "audit store: the spool ", path, " is missing, but ", options.path,
+        " was still copying from it (generation ", generation, ", byte ",
+        copied_to,
+        ") when it stopped: the decisions answered after the last copy are "
+        "lost unless the spool is restored. To go on without them: sqlite3 ",
+        options.path, " 'UPDATE spool_copy SET closed = 1'"));
+  }
   absl::StatusOr<std::unique_ptr<AuditSpool>> opened =
       AuditSpool::Open(path, options.full_sync);
   if (!opened.ok()) return opened.status();
@@ -236,23 +286,13 @@ absl::Status SqliteAuditStore::OpenSpool(const SqliteAuditStoreOptions& options,
   };
   absl::Status status;
   *copy_from = AuditSpool::kHeaderBytes;
+  bool reset = false;
   if (s.created()) {
-    if (!closed) {
-      (void)s.Remove();
-      return absl::FailedPreconditionError(absl::StrCat(
-          "audit store: the spool ", path, " is missing, but ", options.path,
-          " was still copying from it (generation ", generation, ", byte ",
-          copied_to,
-          ") when it stopped: the decisions answered after the last copy "
-          "are lost unless the spool is restored. To go on without them: "
-          "sqlite3 ",
-          options.path, " 'UPDATE spool_copy SET closed = 1'"));
-    }
-    status = s.Reset(generation + 1);
+    reset = true;
   } else if (s.generation() == 0) {
     // A header torn by a crash: the spool was being created or started
     // over, and had nothing left to copy either way.
-    status = s.Reset(generation + 1);
+    reset = true;
   } else if (s.generation() == generation + 1 ||
              (s.generation() == generation && s.end() > copied_to)) {
     if (s.generation() == generation) *copy_from = copied_to;
@@ -260,8 +300,9 @@ absl::Status SqliteAuditStore::OpenSpool(const SqliteAuditStoreOptions& options,
     if (!cut.ok()) return cut.status();
     if (*cut > 0) {
       notice(absl::StrCat("audit spool ", path, ": cut ", *cut,
-                          " bytes of a write torn by a crash at byte ", s.end(),
-                          " (its calls had not been answered)"));
+                          " bytes at byte ", s.end(),
+                          ": a write that a crash tore or that failed (its "
+                          "calls had not been answered OK)"));
     }
     if (s.end() > *copy_from) {
       notice(absl::StrCat("audit spool ", path, ": ", s.end() - *copy_from,
@@ -271,13 +312,32 @@ absl::Status SqliteAuditStore::OpenSpool(const SqliteAuditStoreOptions& options,
     }
   } else if (s.generation() == generation && s.end() == copied_to) {
     // Everything was copied (a stop cut short before the spool went).
-    status = s.Reset(generation + 1);
+    reset = true;
   } else {
     return absl::FailedPreconditionError(absl::StrCat(
         "audit store: the spool ", path, " (generation ", s.generation(), ", ",
         s.end(), " bytes) does not continue the copy recorded in ",
         options.path, " (generation ", generation, ", byte ", copied_to,
         "): they do not belong together; move the spool away"));
+  }
+  if (reset) {
+    // The new generation is recorded once the spool has it (a crash in
+    // between leaves a spool one generation ahead, which the cases above
+    // copy from its start), and before any decision is answered: from
+    // here on, a missing spool is refused, not started afresh.
+    status = s.Reset(generation + 1);
+    if (status.ok()) {
+      const std::string record = absl::StrCat(
+          "INSERT INTO spool_copy (id, generation, copied_to, closed) VALUES "
+          "(1, ",
+          generation + 1, ", ", AuditSpool::kHeaderBytes,
+          ", 0) ON CONFLICT (id) DO UPDATE SET generation = "
+          "excluded.generation, copied_to = excluded.copied_to, closed = 0");
+      if (sqlite3_exec(db, record.c_str(), nullptr, nullptr, nullptr) !=
+          SQLITE_OK) {
+        status = SqliteError(db, "record the spool's generation");
+      }
+    }
   }
   if (!status.ok()) return status;
   *spool = std::move(*opened);
@@ -631,14 +691,16 @@ absl::Status SqliteAuditStore::CommitBatch(std::deque<Pending>& batch) {
   std::vector<const AuditRecord*> records;
   records.reserve(batch.size());
   for (const Pending& p : batch) records.push_back(&p.record);
-  absl::Status status = InsertRows(records, /*skip_duplicates=*/false);
+  absl::Status status =
+      InsertRows(records, /*skip_duplicates=*/false, /*skipped=*/nullptr);
   if (status.ok()) status = Run(statements_.commit, "commit");
   if (!status.ok()) (void)Run(statements_.rollback, "rollback");
   return status;
 }
 
 absl::Status SqliteAuditStore::InsertRows(
-    const std::vector<const AuditRecord*>& records, bool skip_duplicates) {
+    const std::vector<const AuditRecord*>& records, bool skip_duplicates,
+    std::vector<std::string>* skipped) {
   sqlite3_stmt* const insert =
       skip_duplicates ? statements_.insert_or_skip : statements_.insert;
   std::string reasons;
@@ -679,15 +741,7 @@ absl::Status SqliteAuditStore::InsertRows(
       // The reply went out before this copy, so a duplicate id can no
       // longer fail its call: the row already there stays, and this one is
       // counted and reported instead of stopping every later copy.
-      {
-        absl::MutexLock lock(&mu_);
-        ++duplicates_skipped_;
-      }
-      if (options_.on_notice) {
-        options_.on_notice(absl::StrCat(
-            "audit store: decision id ", d.decision_id(),
-            " is already in the database; its copy from the spool skipped"));
-      }
+      skipped->push_back(d.decision_id());
     }
   }
   return absl::OkStatus();
@@ -731,16 +785,23 @@ absl::StatusOr<int64_t> SqliteAuditStore::CopyOnce(uint64_t generation,
                                                    int64_t limit) {
   std::vector<AuditRecord> records;
   absl::StatusOr<int64_t> to =
-      spool_->Read(from, limit, options_.max_copy_batch, &records);
+      spool_->Read(from, limit,
+                   limit - from > kBehindBytes
+                       ? std::max(options_.max_copy_batch, kBehindCopyBatch)
+                       : options_.max_copy_batch,
+                   &records);
   if (!to.ok()) return to.status();
   std::vector<const AuditRecord*> rows;
   rows.reserve(records.size());
   for (const AuditRecord& r : records) rows.push_back(&r);
   absl::Status status;
+  std::vector<std::string> skipped;
   {
     absl::MutexLock commit_lock(&commit_mu_);
     status = Run(statements_.begin, "begin");
-    if (status.ok()) status = InsertRows(rows, /*skip_duplicates=*/true);
+    if (status.ok()) {
+      status = InsertRows(rows, /*skip_duplicates=*/true, &skipped);
+    }
     if (status.ok()) {
       sqlite3_bind_int64(statements_.progress, 1,
                          static_cast<int64_t>(generation));
@@ -752,20 +813,52 @@ absl::StatusOr<int64_t> SqliteAuditStore::CopyOnce(uint64_t generation,
     if (!status.ok()) (void)Run(statements_.rollback, "rollback");
   }
   if (!status.ok()) return status;
+  // Said before the copy counts as done, so that a Flush() that returns
+  // has seen them said.
+  if (options_.on_notice) {
+    for (const std::string& id : skipped) {
+      options_.on_notice(absl::StrCat(
+          "audit store: decision id ", id,
+          " is already in the database; its copy from the spool skipped"));
+    }
+  }
   absl::MutexLock lock(&mu_);
   if (generation_ == generation) copied_to_ = *to;
   copied_ += static_cast<int64_t>(records.size());
+  duplicates_skipped_ += static_cast<int64_t>(skipped.size());
   return *to;
 }
 
 absl::Status SqliteAuditStore::ResetSpool() {
-  absl::MutexLock spool_lock(&spool_mu_);  // appends wait
+  // First, appends going on, what the spool holds now; then, appends held,
+  // what came meanwhile, so that they wait for one short copy at most.
   uint64_t generation;
+  int64_t target;
+  {
+    absl::MutexLock lock(&mu_);
+    generation = generation_;
+    target = spool_end_;
+  }
+  while (true) {
+    int64_t from;
+    {
+      absl::MutexLock lock(&mu_);
+      from = copied_to_;
+    }
+    if (from >= target) break;
+    if (absl::StatusOr<int64_t> to = CopyOnce(generation, from, target);
+        !to.ok()) {
+      return to.status();
+    }
+  }
+  // While appends wait for it, the copier runs at their priority: under
+  // SCHED_IDLE it would hold them for as long as the core had other work.
+  ScopedNormalPriority normal_priority(options_.background_idle);
+  absl::MutexLock spool_lock(&spool_mu_);
   while (true) {
     int64_t from, limit;
     {
       absl::MutexLock lock(&mu_);
-      generation = generation_;
       from = copied_to_;
       limit = spool_end_;
     }
@@ -777,7 +870,17 @@ absl::Status SqliteAuditStore::ResetSpool() {
   }
   // The copy of the last frame is committed (and durable with full_sync,
   // whose synchronous=FULL fsyncs the commit) before the frames go.
-  if (absl::Status s = spool_->Reset(generation + 1); !s.ok()) return s;
+  if (absl::Status s = spool_->Reset(generation + 1); !s.ok()) {
+    // Not a failing copy: the next append tries the start-over again
+    // first, and fails (and says so) if it cannot.
+    if (options_.on_notice) {
+      options_.on_notice(absl::StrCat(
+          "audit store: could not start the spool over (the next append "
+          "tries again): ",
+          s.message()));
+    }
+    return absl::OkStatus();
+  }
   absl::MutexLock lock(&mu_);
   generation_ = spool_->generation();
   copied_to_ = spool_end_ = spool_->end();
@@ -846,7 +949,11 @@ void SqliteAuditStore::CopyLoop() {
     // Try again later; once the writer is done, twice more at most: what
     // is left stays in the spool for the next start.
     if (writer_done_ && ++failures_after_writer_done > 2) return;
-    mu_.AwaitWithTimeout(absl::Condition(&writer_done_), backoff);
+    // Until the backoff's end, or the writer's (then at once, and from
+    // then on the full backoff: a fault gets time to clear).
+    static constexpr bool kNever = false;
+    mu_.AwaitWithTimeout(
+        absl::Condition(writer_done_ ? &kNever : &writer_done_), backoff);
     backoff = std::min(backoff * 2, absl::Seconds(2));
   }
   // Everything is copied: the store closes cleanly, and the spool goes.

@@ -103,10 +103,10 @@ struct SqliteAuditStoreOptions {
   absl::Duration copy_delay = absl::Milliseconds(10);
   // Most decisions copied in one transaction. Small, because longer
   // transactions lengthened the replies' tail even under SCHED_IDLE (why
-  // is not known): at 15,000 calls/s on one core, up to 4,096 a
-  // transaction gave Moderate a p90 of 0.62-0.76 ms and a p99 of 1.9-2.2
-  // ms, 64 gave 0.44-0.51 and 1.1-1.6 ms, and 16 cost 9% more of the core
-  // (docs/performance-log.md).
+  // is not known): at 15,197 calls/s on one core, up to 4,096 a
+  // transaction gave Moderate a median p90 of 0.76 ms and p99 of 2.2 ms in
+  // five runs, 64 gave 0.50 and 1.6 ms in eight, and 16 cost 9% more of
+  // the core (docs/performance-log.md).
   int max_copy_batch = 64;
   // How far (spool bytes) the copy may fall behind the appends. Past it,
   // appends wait for the copy, so a server that takes in more than the
@@ -207,9 +207,12 @@ class SqliteAuditStore : public AuditStore {
                                    int64_t limit);
   // Copies what is left and starts the spool over, appends held.
   absl::Status ResetSpool();
-  // Inserts `records` (inside a transaction).
+  // Inserts `records` (inside a transaction). With `skip_duplicates`, a
+  // record whose decision id is there already is skipped and its id added
+  // to `skipped`; without, it fails the insert.
   absl::Status InsertRows(const std::vector<const AuditRecord*>& records,
-                          bool skip_duplicates);
+                          bool skip_duplicates,
+                          std::vector<std::string>* skipped);
   // sqlite3_wal_hook: runs on the thread that commits (the writer, or with
   // the spool the copier) after each commit.
   static int OnWalCommit(void* self, sqlite3* db, const char* name, int pages);

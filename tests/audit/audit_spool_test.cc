@@ -161,6 +161,54 @@ TEST_F(AuditSpoolTest, RecoverCutsATornLastWrite) {
   }
 }
 
+// Damage with whole frames after it is not a torn write: cutting there
+// would lose decisions that were answered, so Recover refuses and leaves
+// the file as it is.
+TEST_F(AuditSpoolTest, RecoverRefusesDamageWithFramesAfterIt) {
+  int64_t size = 0;
+  {
+    auto spool = AuditSpool::Open(path_, true);
+    ASSERT_TRUE(spool.ok());
+    ASSERT_TRUE((*spool)->Reset(1).ok());
+    ASSERT_TRUE(AppendRange(**spool, 0, 3).ok());
+    ASSERT_TRUE(AppendRange(**spool, 3, 5).ok());
+    size = (*spool)->end();
+  }
+  {
+    std::fstream f(path_, std::ios::binary | std::ios::in | std::ios::out);
+    f.seekp(AuditSpool::kHeaderBytes + AuditSpool::kFrameHeaderBytes + 2);
+    f.put('\x7f');
+  }
+  auto spool = AuditSpool::Open(path_, true);
+  ASSERT_TRUE(spool.ok());
+  absl::StatusOr<int64_t> cut = (*spool)->Recover(AuditSpool::kHeaderBytes);
+  EXPECT_EQ(cut.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(std::string(cut.status().message()),
+              ::testing::HasSubstr("the frame at byte 16 is damaged, and a "
+                                   "whole frame follows"));
+  EXPECT_EQ(static_cast<int64_t>(std::filesystem::file_size(path_)), size);
+}
+
+// A crash can leave a file longer than what was written, the rest zeros:
+// no frame is empty, so the zeros are cut as a torn write.
+TEST_F(AuditSpoolTest, RecoverCutsZerosAfterTheLastFrame) {
+  int64_t whole = 0;
+  {
+    auto spool = AuditSpool::Open(path_, true);
+    ASSERT_TRUE(spool.ok());
+    ASSERT_TRUE((*spool)->Reset(1).ok());
+    ASSERT_TRUE(AppendRange(**spool, 0, 2).ok());
+    whole = (*spool)->end();
+  }
+  std::filesystem::resize_file(path_, whole + 4096);
+  auto spool = AuditSpool::Open(path_, true);
+  ASSERT_TRUE(spool.ok());
+  absl::StatusOr<int64_t> cut = (*spool)->Recover(AuditSpool::kHeaderBytes);
+  ASSERT_TRUE(cut.ok()) << cut.status();
+  EXPECT_EQ(*cut, 4096);
+  EXPECT_THAT(CommentIds(**spool), ::testing::ElementsAre("c0", "c1"));
+}
+
 TEST_F(AuditSpoolTest, ADamagedFrameBelowTheEndIsDataLossNotASkip) {
   auto spool = AuditSpool::Open(path_, true);
   ASSERT_TRUE(spool.ok());
@@ -205,13 +253,26 @@ TEST_F(AuditSpoolTest, AFailedAppendLeavesNothingBehind) {
   ASSERT_TRUE(AppendRange(**spool, 0, 1).ok());
   const int64_t end = (*spool)->end();
   {
+    // The write lands, its fsync fails, and so does the fsync of the cut:
+    // a cut mark stands over the batch's first frame.
     testing::FaultVfs::Scoped fault(testing::FaultVfs::kSyncFails);
     absl::Status s = AppendRange(**spool, 1, 4);
     EXPECT_EQ(s.code(), absl::StatusCode::kUnavailable);
     EXPECT_THAT(std::string(s.message()), ::testing::HasSubstr("fsync"));
   }
   EXPECT_EQ((*spool)->end(), end);
-  EXPECT_EQ(static_cast<int64_t>(std::filesystem::file_size(path_)), end);
+  EXPECT_EQ(static_cast<int64_t>(std::filesystem::file_size(path_)),
+            end + AuditSpool::kFrameHeaderBytes);
+  {
+    // A crash now: opening cuts at the mark.
+    auto reopened = AuditSpool::Open(path_, true);
+    ASSERT_TRUE(reopened.ok());
+    absl::StatusOr<int64_t> cut =
+        (*reopened)->Recover(AuditSpool::kHeaderBytes);
+    ASSERT_TRUE(cut.ok()) << cut.status();
+    EXPECT_EQ(*cut, AuditSpool::kFrameHeaderBytes);
+    EXPECT_THAT(CommentIds(**reopened), ::testing::ElementsAre("c0"));
+  }
   {
     // The write and the truncate back both fail: the next append cuts the
     // file before writing.
@@ -251,17 +312,20 @@ TEST_F(AuditSpoolTest, AFileThatIsNotASpoolIsRefused) {
 // a spool with nothing in it and no generation, not a missing one (which
 // the store takes for lost).
 TEST_F(AuditSpoolTest, AnEmptyFileIsASpoolWithoutAGeneration) {
-  AppendBytes("");
-  ASSERT_TRUE(std::filesystem::exists(path_));
-  auto spool = AuditSpool::Open(path_, true);
-  ASSERT_TRUE(spool.ok());
-  EXPECT_FALSE((*spool)->created());
-  EXPECT_EQ((*spool)->generation(), 0u);
-  EXPECT_EQ((*spool)->Recover(AuditSpool::kHeaderBytes).status().code(),
-            absl::StatusCode::kFailedPrecondition);
-  ASSERT_TRUE((*spool)->Reset(3).ok());
-  ASSERT_TRUE(AppendRange(**spool, 0, 1).ok());
-  EXPECT_THAT(CommentIds(**spool), ::testing::ElementsAre("c0"));
+  for (const std::string& content : {std::string(), std::string(16, '\0')}) {
+    std::filesystem::remove(path_);
+    AppendBytes(content);
+    ASSERT_TRUE(std::filesystem::exists(path_));
+    auto spool = AuditSpool::Open(path_, true);
+    ASSERT_TRUE(spool.ok()) << spool.status();
+    EXPECT_FALSE((*spool)->created());
+    EXPECT_EQ((*spool)->generation(), 0u);
+    EXPECT_EQ((*spool)->Recover(AuditSpool::kHeaderBytes).status().code(),
+              absl::StatusCode::kFailedPrecondition);
+    ASSERT_TRUE((*spool)->Reset(3).ok());
+    ASSERT_TRUE(AppendRange(**spool, 0, 1).ok());
+    EXPECT_THAT(CommentIds(**spool), ::testing::ElementsAre("c0"));
+  }
 }
 
 TEST_F(AuditSpoolTest, RemoveDeletesTheFile) {

@@ -800,6 +800,7 @@ TEST_P(SqliteAuditStoreModeTest, ACrashLosesNoDecisionAnsweredOk) {
   }
   close(pipe_fds[1]);
   std::vector<int> answered_ok;
+  std::vector<int> answered_error;
   bool failed = false;
   bool ok_after_failure = false;
   int32_t answer;
@@ -812,6 +813,7 @@ TEST_P(SqliteAuditStoreModeTest, ACrashLosesNoDecisionAnsweredOk) {
       ok_after_failure = ok_after_failure || failed;
     } else {
       failed = true;
+      answered_error.push_back(-1 - answer);
     }
   }
   close(pipe_fds[0]);
@@ -823,9 +825,22 @@ TEST_P(SqliteAuditStoreModeTest, ACrashLosesNoDecisionAnsweredOk) {
   ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
   EXPECT_TRUE(failed);
   if (spool()) {
-    // Opening the store copies what the crash left in the spool.
+    // Opening the store copies what the crash left in the spool, each
+    // decision once (the UNIQUE decision id would hide a second copy from
+    // the counts below, not from this).
     auto store = SqliteAuditStore::Open(Options(path));
     ASSERT_TRUE(store.ok()) << store.status();
+    ASSERT_TRUE((*store)->Flush().ok());
+    EXPECT_EQ((*store)->duplicates_skipped(), 0);
+    // And unlike SQLite's WAL, the spool keeps no batch whose append
+    // failed: it was cut (or marked) before its calls were answered.
+    for (int i : answered_error) {
+      EXPECT_EQ(
+          Query(path, "SELECT count(*) FROM decisions WHERE comment_id = 'c" +
+                          std::to_string(i) + "'"),
+          "0")
+          << "decision " << i << " was answered UNAVAILABLE and is there";
+    }
   }
   EXPECT_FALSE(std::filesystem::exists(path + "-spool"));
   // Opening it runs SQLite's recovery of the WAL.
@@ -972,9 +987,9 @@ TEST(SqliteAuditStoreSpoolTest, TheNextOpenCopiesWhatACrashLeftOnce) {
   }
   EXPECT_EQ(CommentIdsInOrder(path), expected);
   EXPECT_THAT(notices.All(),
-              ::testing::HasSubstr(absl::StrCat("cut 6 bytes of a write torn "
-                                                "by a crash at byte ",
-                                                spool_bytes)));
+              ::testing::HasSubstr(
+                  absl::StrCat("cut 6 bytes at byte ", spool_bytes,
+                               ": a write that a crash tore or that failed")));
   EXPECT_THAT(notices.All(), ::testing::HasSubstr("left by a crash"));
 }
 
@@ -1006,6 +1021,27 @@ TEST(SqliteAuditStoreSpoolTest, AMissingSpoolIsRefusedWithTheWayOn) {
   auto store = SqliteAuditStore::Open(SpoolOptions(path));
   ASSERT_TRUE(store.ok()) << store.status();
   EXPECT_TRUE((*store)->AppendAndWait(Record(2)).ok());
+}
+
+// Before the first copy too: the database records the spool's generation
+// when the store opens, so a spool lost before anything was copied is not
+// taken for a fresh start.
+TEST(SqliteAuditStoreSpoolTest, ASpoolLostBeforeItsFirstCopyIsRefused) {
+  const std::string path = TempDb("spool-lost-early.db");
+  ASSERT_TRUE(CrashAfter([&] {
+    SqliteAuditStoreOptions o = SpoolOptions(path);
+    o.copy_delay = absl::Hours(1);
+    auto store = SqliteAuditStore::Open(o);
+    if (!store.ok() || !(*store)->AppendAndWait(Record(1)).ok()) _exit(2);
+    _exit(0);
+  }));
+  EXPECT_EQ(Query(path, "SELECT count(*) FROM decisions"), "0");
+  ASSERT_TRUE(std::filesystem::remove(path + "-spool"));
+  auto refused = SqliteAuditStore::Open(SpoolOptions(path));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_THAT(std::string(refused.status().message()),
+              ::testing::HasSubstr("is missing"));
+  EXPECT_FALSE(std::filesystem::exists(path + "-spool"));
 }
 
 TEST(SqliteAuditStoreSpoolTest, ASpoolThatDoesNotContinueTheCopyIsRefused) {
@@ -1091,9 +1127,6 @@ TEST(SqliteAuditStoreSpoolTest, TheSpoolStartsOverOnceCopied) {
     }
     ASSERT_TRUE((*store)->Flush().ok());
     EXPECT_EQ(ok.load(), kRecords);
-    // Started over at least once (how often depends on how far the copier,
-    // at a low priority, fell behind meanwhile).
-    EXPECT_GE(std::stoi(Query(path, "SELECT generation FROM spool_copy")), 2);
     // Once copied, it starts over: back far below the ~300 KB appended
     // (soon after the copy that Flush waited for; a minute is liveness).
     for (int i = 0;
@@ -1103,6 +1136,10 @@ TEST(SqliteAuditStoreSpoolTest, TheSpoolStartsOverOnceCopied) {
     }
     EXPECT_LT(std::filesystem::file_size(path + "-spool"), 64u << 10);
   }
+  // Started over at least once (how often depends on how far the copier,
+  // at a low priority, fell behind meanwhile); the clean close records the
+  // last generation.
+  EXPECT_GE(std::stoi(Query(path, "SELECT generation FROM spool_copy")), 2);
   std::string expected;
   for (int i = 0; i < kRecords; ++i) {
     absl::StrAppend(&expected, i == 0 ? "" : ",", "c", i);
