@@ -79,14 +79,6 @@ ON CONFLICT (id) DO UPDATE SET generation = excluded.generation,
 
 // The spool starts over when the copy is this close behind (bytes).
 constexpr int64_t kResetLagBytes = 256 << 10;
-// Further behind than this (bytes; some 2,500 decisions, where 10 ms of
-// 15,000 calls/s is 150), the copy is not keeping up, and copies up to
-// kBehindCopyBatch decisions a transaction, which cost less CPU each than
-// max_copy_batch's: at saturation (hakam-load closed loop, 64 in flight,
-// one core) Moderate went from 27,900 to 35,300-35,900 calls/s, its p99
-// from 4.4 to 9.2 ms (docs/performance-log.md).
-constexpr int64_t kBehindBytes = 1 << 20;
-constexpr int kBehindCopyBatch = 512;
 
 // Puts the calling thread in SCHED_IDLE: it runs when the core has nothing
 // else to do, and a thread that wakes preempts it. At nice 19 the copier
@@ -785,11 +777,7 @@ absl::StatusOr<int64_t> SqliteAuditStore::CopyOnce(uint64_t generation,
                                                    int64_t limit) {
   std::vector<AuditRecord> records;
   absl::StatusOr<int64_t> to =
-      spool_->Read(from, limit,
-                   limit - from > kBehindBytes
-                       ? std::max(options_.max_copy_batch, kBehindCopyBatch)
-                       : options_.max_copy_batch,
-                   &records);
+      spool_->Read(from, limit, options_.max_copy_batch, &records);
   if (!to.ok()) return to.status();
   std::vector<const AuditRecord*> rows;
   rows.reserve(records.size());
