@@ -790,13 +790,7 @@ absl::StatusOr<int64_t> SqliteAuditStore::CopyOnce(uint64_t generation,
     if (status.ok()) {
       status = InsertRows(rows, /*skip_duplicates=*/true, &skipped);
     }
-    if (status.ok()) {
-      sqlite3_bind_int64(statements_.progress, 1,
-                         static_cast<int64_t>(generation));
-      sqlite3_bind_int64(statements_.progress, 2, *to);
-      sqlite3_bind_int64(statements_.progress, 3, 0);
-      status = Run(statements_.progress, "record the copy");
-    }
+    if (status.ok()) status = RecordCopy(generation, *to, /*closed=*/false);
     if (status.ok()) status = Run(statements_.commit, "commit");
     if (!status.ok()) (void)Run(statements_.rollback, "rollback");
   }
@@ -955,11 +949,7 @@ void SqliteAuditStore::CopyLoop() {
       generation = generation_;
       copied_to = copied_to_;
     }
-    sqlite3_bind_int64(statements_.progress, 1,
-                       static_cast<int64_t>(generation));
-    sqlite3_bind_int64(statements_.progress, 2, copied_to);
-    sqlite3_bind_int64(statements_.progress, 3, 1);
-    status = Run(statements_.progress, "record a clean close");
+    status = RecordCopy(generation, copied_to, /*closed=*/true);
   }
   if (status.ok()) {
     absl::MutexLock spool_lock(&spool_mu_);
@@ -970,6 +960,15 @@ void SqliteAuditStore::CopyLoop() {
         absl::StrCat("audit store: everything is copied, but the spool stays: ",
                      status.message()));
   }
+}
+
+absl::Status SqliteAuditStore::RecordCopy(uint64_t generation,
+                                          int64_t copied_to, bool closed) {
+  sqlite3_bind_int64(statements_.progress, 1, static_cast<int64_t>(generation));
+  sqlite3_bind_int64(statements_.progress, 2, copied_to);
+  sqlite3_bind_int64(statements_.progress, 3, closed ? 1 : 0);
+  return Run(statements_.progress,
+             closed ? "record a clean close" : "record the copy");
 }
 
 int64_t SqliteAuditStore::copied() const {

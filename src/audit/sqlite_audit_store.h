@@ -205,6 +205,9 @@ class SqliteAuditStore : public AuditStore {
   // in one transaction; returns where it stopped.
   absl::StatusOr<int64_t> CopyOnce(uint64_t generation, int64_t from,
                                    int64_t limit);
+  // Writes the spool_copy row: copied up to `copied_to` of `generation`;
+  // `closed` at a clean close. Copier thread, holding commit_mu_.
+  absl::Status RecordCopy(uint64_t generation, int64_t copied_to, bool closed);
   // Copies what is left and starts the spool over, appends held.
   absl::Status ResetSpool();
   // Inserts `records` (inside a transaction). With `skip_duplicates`, a

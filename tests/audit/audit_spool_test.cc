@@ -63,6 +63,20 @@ class AuditSpoolTest : public ::testing::Test {
     return ids;
   }
 
+  // Writes a spool of generation `generation` holding records [from, to),
+  // one batch each [from, split) and [split, to), closes it, and returns
+  // its size.
+  int64_t WriteSpool(uint64_t generation, int from, int split, int to) {
+    auto spool = AuditSpool::Open(path_, true);
+    EXPECT_TRUE(spool.ok()) << spool.status();
+    EXPECT_TRUE((*spool)->Reset(generation).ok());
+    EXPECT_TRUE(AppendRange(**spool, from, split).ok());
+    if (split < to) {
+      EXPECT_TRUE(AppendRange(**spool, split, to).ok());
+    }
+    return (*spool)->end();
+  }
+
   void AppendBytes(const std::string& bytes) {
     std::ofstream(path_, std::ios::binary | std::ios::app) << bytes;
   }
@@ -109,12 +123,7 @@ TEST_F(AuditSpoolTest, AppendsAndReadsBackEveryField) {
 }
 
 TEST_F(AuditSpoolTest, ReopensAtItsGenerationAndRecoversItsFrames) {
-  {
-    auto spool = AuditSpool::Open(path_, true);
-    ASSERT_TRUE(spool.ok());
-    ASSERT_TRUE((*spool)->Reset(7).ok());
-    ASSERT_TRUE(AppendRange(**spool, 0, 5).ok());
-  }
+  WriteSpool(7, 0, 5, 5);
   auto spool = AuditSpool::Open(path_, true);
   ASSERT_TRUE(spool.ok());
   EXPECT_FALSE((*spool)->created());
@@ -130,14 +139,7 @@ TEST_F(AuditSpoolTest, ReopensAtItsGenerationAndRecoversItsFrames) {
 // whose bytes do not match its checksum. Recover cuts it, and the spool
 // appends after the last whole frame.
 TEST_F(AuditSpoolTest, RecoverCutsATornLastWrite) {
-  int64_t whole = 0;
-  {
-    auto spool = AuditSpool::Open(path_, true);
-    ASSERT_TRUE(spool.ok());
-    ASSERT_TRUE((*spool)->Reset(1).ok());
-    ASSERT_TRUE(AppendRange(**spool, 0, 2).ok());
-    whole = (*spool)->end();
-  }
+  const int64_t whole = WriteSpool(1, 0, 2, 2);
   for (const std::string& torn :
        {std::string("\x20\x00\x00", 3),  // part of a frame header
         std::string("\x05\x00\x00\x00\x01\x02\x03\x04"
@@ -165,15 +167,7 @@ TEST_F(AuditSpoolTest, RecoverCutsATornLastWrite) {
 // would lose decisions that were answered, so Recover refuses and leaves
 // the file as it is.
 TEST_F(AuditSpoolTest, RecoverRefusesDamageWithFramesAfterIt) {
-  int64_t size = 0;
-  {
-    auto spool = AuditSpool::Open(path_, true);
-    ASSERT_TRUE(spool.ok());
-    ASSERT_TRUE((*spool)->Reset(1).ok());
-    ASSERT_TRUE(AppendRange(**spool, 0, 3).ok());
-    ASSERT_TRUE(AppendRange(**spool, 3, 5).ok());
-    size = (*spool)->end();
-  }
+  const int64_t size = WriteSpool(1, 0, 3, 5);
   {
     std::fstream f(path_, std::ios::binary | std::ios::in | std::ios::out);
     f.seekp(AuditSpool::kHeaderBytes + AuditSpool::kFrameHeaderBytes + 2);
@@ -192,14 +186,7 @@ TEST_F(AuditSpoolTest, RecoverRefusesDamageWithFramesAfterIt) {
 // A crash can leave a file longer than what was written, the rest zeros:
 // no frame is empty, so the zeros are cut as a torn write.
 TEST_F(AuditSpoolTest, RecoverCutsZerosAfterTheLastFrame) {
-  int64_t whole = 0;
-  {
-    auto spool = AuditSpool::Open(path_, true);
-    ASSERT_TRUE(spool.ok());
-    ASSERT_TRUE((*spool)->Reset(1).ok());
-    ASSERT_TRUE(AppendRange(**spool, 0, 2).ok());
-    whole = (*spool)->end();
-  }
+  const int64_t whole = WriteSpool(1, 0, 2, 2);
   std::filesystem::resize_file(path_, whole + 4096);
   auto spool = AuditSpool::Open(path_, true);
   ASSERT_TRUE(spool.ok());

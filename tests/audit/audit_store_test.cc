@@ -889,6 +889,18 @@ bool CrashAfter(const std::function<void()>& body) {
          WEXITSTATUS(status) == 0;
 }
 
+// Crashes (CrashAfter) a spool store at `path` that has answered Record(1)
+// and not copied it.
+bool CrashWithOneDecisionNotCopied(const std::string& path) {
+  return CrashAfter([&] {
+    SqliteAuditStoreOptions o = SpoolOptions(path);
+    o.copy_delay = absl::Hours(1);
+    auto store = SqliteAuditStore::Open(o);
+    if (!store.ok() || !(*store)->AppendAndWait(Record(1)).ok()) _exit(2);
+    _exit(0);
+  });
+}
+
 // Collects on_notice's lines (from Open's thread and the copier's).
 struct Notices {
   absl::Mutex mu;
@@ -1028,13 +1040,7 @@ TEST(SqliteAuditStoreSpoolTest, AMissingSpoolIsRefusedWithTheWayOn) {
 // taken for a fresh start.
 TEST(SqliteAuditStoreSpoolTest, ASpoolLostBeforeItsFirstCopyIsRefused) {
   const std::string path = TempDb("spool-lost-early.db");
-  ASSERT_TRUE(CrashAfter([&] {
-    SqliteAuditStoreOptions o = SpoolOptions(path);
-    o.copy_delay = absl::Hours(1);
-    auto store = SqliteAuditStore::Open(o);
-    if (!store.ok() || !(*store)->AppendAndWait(Record(1)).ok()) _exit(2);
-    _exit(0);
-  }));
+  ASSERT_TRUE(CrashWithOneDecisionNotCopied(path));
   EXPECT_EQ(Query(path, "SELECT count(*) FROM decisions"), "0");
   ASSERT_TRUE(std::filesystem::remove(path + "-spool"));
   auto refused = SqliteAuditStore::Open(SpoolOptions(path));
@@ -1064,13 +1070,7 @@ TEST(SqliteAuditStoreSpoolTest, ASpoolThatDoesNotContinueTheCopyIsRefused) {
 // Without the spool, a spool left by a crash would never be copied.
 TEST(SqliteAuditStoreSpoolTest, WithoutTheSpoolALeftSpoolIsRefused) {
   const std::string path = TempDb("spool-left.db");
-  ASSERT_TRUE(CrashAfter([&] {
-    SqliteAuditStoreOptions o = SpoolOptions(path);
-    o.copy_delay = absl::Hours(1);
-    auto store = SqliteAuditStore::Open(o);
-    if (!store.ok() || !(*store)->AppendAndWait(Record(1)).ok()) _exit(2);
-    _exit(0);
-  }));
+  ASSERT_TRUE(CrashWithOneDecisionNotCopied(path));
   SqliteAuditStoreOptions o;
   o.path = path;
   auto store = SqliteAuditStore::Open(o);
