@@ -90,7 +90,9 @@ void SetThreadIdle() {
 }
 
 // For its scope, the calling thread (if `idle`, under SCHED_IDLE) runs
-// under the default policy.
+// under the default policy, if it may: leaving SCHED_IDLE takes
+// CAP_SYS_NICE or an RLIMIT_NICE of 20 (sched(7)). If it may not, it stays
+// under SCHED_IDLE, and what waits for it waits until the core is idle.
 class ScopedNormalPriority {
  public:
   explicit ScopedNormalPriority(bool idle) : idle_(idle) {
@@ -833,8 +835,9 @@ absl::Status SqliteAuditStore::ResetSpool() {
       return to.status();
     }
   }
-  // While appends wait for it, the copier runs at their priority: under
-  // SCHED_IDLE it would hold them for as long as the core had other work.
+  // While appends wait for it, the copier runs at their priority where it
+  // may: under SCHED_IDLE it would hold them until the requests' threads
+  // ran out of other work.
   ScopedNormalPriority normal_priority(options_.background_idle);
   absl::MutexLock spool_lock(&spool_mu_);
   while (true) {
