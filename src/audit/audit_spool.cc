@@ -217,7 +217,8 @@ absl::StatusOr<AuditSpool::ScanEnd> AuditSpool::Scan(sqlite3_file* file,
   return ScanEnd{pos, false};
 }
 
-absl::StatusOr<int64_t> AuditSpool::Recover(int64_t offset) {
+absl::StatusOr<int64_t> AuditSpool::Recover(int64_t offset,
+                                            int64_t max_torn_bytes) {
   if (generation_ == 0) {
     return absl::FailedPreconditionError(
         absl::StrCat("audit spool ", path_, ": no header to recover"));
@@ -236,10 +237,13 @@ absl::StatusOr<int64_t> AuditSpool::Recover(int64_t offset) {
       Scan(writer_, offset, size, INT64_MAX,
            [](absl::string_view) { return absl::OkStatus(); });
   if (!scan.ok()) return scan.status();
-  if (scan->damaged && !scan->cut_mark) {
-    // A crash tears only the last write; a whole frame after the bad one
-    // means the disk damaged a frame that was answered, and cutting there
-    // would lose every decision after it.
+  if (scan->damaged && !scan->cut_mark &&
+      size - scan->offset > max_torn_bytes) {
+    // A crash tears only the last write (in any order of its pages, after a
+    // power loss, so whole frames may follow its bad one). Further from the
+    // end, a whole frame after the bad one means the disk damaged a frame
+    // that was answered, and cutting there would lose every decision after
+    // it.
     absl::StatusOr<int64_t> next = FindFrameAfter(scan->offset, size);
     if (!next.ok()) return next.status();
     if (*next >= 0) {

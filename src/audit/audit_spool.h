@@ -65,12 +65,15 @@ class AuditSpool {
   int64_t end() const { return end_.load(std::memory_order_acquire); }
 
   // Checks the frames from `offset` (a frame boundary, at least
-  // kHeaderBytes) to the end of the file and cuts the file after the last
-  // whole one: a write a crash tore, or one that failed and could not be
-  // cut off then. Returns the number of bytes cut. DATA_LOSS, and nothing
-  // cut, if a bad frame has whole frames after it (the disk damaged
-  // answered decisions). Needs a generation.
-  absl::StatusOr<int64_t> Recover(int64_t offset);
+  // kHeaderBytes) to the end of the file and cuts the file before the
+  // first bad one: a write a crash tore, or one that failed and could not
+  // be cut off then. Returns the number of bytes cut. A bad frame more than
+  // `max_torn_bytes` from the end (more than one write) with whole frames
+  // after it is the disk's damage to answered decisions: DATA_LOSS, and
+  // nothing cut. Needs a generation.
+  static constexpr int64_t kMaxTornBytes = 4 << 20;
+  absl::StatusOr<int64_t> Recover(int64_t offset,
+                                  int64_t max_torn_bytes = kMaxTornBytes);
 
   // Appends `records` (moved from) as one write, fsynced when `sync`. On
   // failure nothing of them stays: the file is cut back to its old end,

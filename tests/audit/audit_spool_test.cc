@@ -163,9 +163,33 @@ TEST_F(AuditSpoolTest, RecoverCutsATornLastWrite) {
   }
 }
 
-// Damage with whole frames after it is not a torn write: cutting there
-// would lose decisions that were answered, so Recover refuses and leaves
-// the file as it is.
+// After a power loss a torn last write's pages may have reached the disk
+// in any order: whole frames after its bad one are cut with it.
+TEST_F(AuditSpoolTest, RecoverCutsWholeFramesAfterABadOneNearTheEnd) {
+  WriteSpool(1, 0, 3, 5);
+  const int64_t second_frame = [&] {
+    auto spool = AuditSpool::Open(path_, true);
+    std::vector<AuditRecord> out;
+    return *(*spool)->Read(
+        AuditSpool::kHeaderBytes,
+        static_cast<int64_t>(std::filesystem::file_size(path_)), 1, &out);
+  }();
+  {
+    std::fstream f(path_, std::ios::binary | std::ios::in | std::ios::out);
+    f.seekp(second_frame + AuditSpool::kFrameHeaderBytes + 2);
+    f.put('\x7f');
+  }
+  auto spool = AuditSpool::Open(path_, true);
+  ASSERT_TRUE(spool.ok());
+  absl::StatusOr<int64_t> cut = (*spool)->Recover(AuditSpool::kHeaderBytes);
+  ASSERT_TRUE(cut.ok()) << cut.status();
+  EXPECT_EQ((*spool)->end(), second_frame);
+  EXPECT_THAT(CommentIds(**spool), ::testing::ElementsAre("c0"));
+}
+
+// Further from the end than one write, damage with whole frames after it
+// is not a torn write: cutting there would lose decisions that were
+// answered, so Recover refuses and leaves the file as it is.
 TEST_F(AuditSpoolTest, RecoverRefusesDamageWithFramesAfterIt) {
   const int64_t size = WriteSpool(1, 0, 3, 5);
   {
@@ -175,7 +199,9 @@ TEST_F(AuditSpoolTest, RecoverRefusesDamageWithFramesAfterIt) {
   }
   auto spool = AuditSpool::Open(path_, true);
   ASSERT_TRUE(spool.ok());
-  absl::StatusOr<int64_t> cut = (*spool)->Recover(AuditSpool::kHeaderBytes);
+  // (As if the frames after the bad one were more than a write's worth.)
+  absl::StatusOr<int64_t> cut =
+      (*spool)->Recover(AuditSpool::kHeaderBytes, /*max_torn_bytes=*/0);
   EXPECT_EQ(cut.status().code(), absl::StatusCode::kDataLoss);
   EXPECT_THAT(std::string(cut.status().message()),
               ::testing::HasSubstr("the frame at byte 16 is damaged, and a "
