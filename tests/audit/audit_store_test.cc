@@ -12,6 +12,7 @@
 #include <fstream>
 #include <functional>
 #include <memory>
+#include <ostream>
 #include <random>
 #include <thread>
 
@@ -134,6 +135,10 @@ struct WriteMode {
   bool spool;
   bool full_sync;
 };
+
+// Printed by name (gtest would print the struct's bytes, a pointer among
+// them, into every test's name).
+void PrintTo(const WriteMode& mode, std::ostream* out) { *out << mode.name; }
 
 class SqliteAuditStoreModeTest : public ::testing::TestWithParam<WriteMode> {
  protected:
