@@ -9,8 +9,9 @@
 //            payload (hakam.internal.SpooledRecord, at most kMaxFrameBytes)
 //
 // Frames are only ever appended at the end. An append that fails (a short
-// write, a failed fsync) is cut off again before Append returns, so a torn
-// frame can only be the last one, left by a crash, and Recover() cuts it.
+// write, a failed fsync) is cut off again before Append returns (or marked
+// for Recover to cut, if the cut fails too), so bad frames can only be in
+// the last write, left by a crash, and Recover() cuts that write.
 // When everything has been copied the owner starts the spool over with
 // Reset(), which bumps the generation, so that a copy position (generation,
 // offset) names one frame for good.
