@@ -79,6 +79,11 @@ ON CONFLICT (id) DO UPDATE SET generation = excluded.generation,
 
 // The spool starts over when the copy is this close behind (bytes).
 constexpr int64_t kResetLagBytes = 256 << 10;
+// Decisions copied a transaction while appends wait for the copy (see
+// SqliteAuditStoreOptions::max_copy_batch). Only then: when the copy merely
+// fell behind at moderate load, longer transactions lengthened the tail
+// (docs/performance-log.md, 2026-12-01 07:40).
+constexpr int kHeldCopyBatch = 512;
 
 // Puts the calling thread in SCHED_IDLE: it runs when the core has nothing
 // else to do, and a thread that wakes preempts it. At nice 19 the copier
@@ -744,6 +749,9 @@ absl::Status SqliteAuditStore::InsertRows(
 absl::Status SqliteAuditStore::SpoolBatch(std::deque<Pending>& batch) {
   {
     absl::MutexLock lock(&mu_);
+    if (spool_end_ - copied_to_ > options_.max_copy_lag_bytes) {
+      appends_held_ = true;
+    }
     mu_.Await(absl::Condition(
         +[](SqliteAuditStore* s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s->mu_) {
           return s->spool_end_ - s->copied_to_ <=
@@ -777,9 +785,13 @@ absl::Status SqliteAuditStore::SpoolBatch(std::deque<Pending>& batch) {
 absl::StatusOr<int64_t> SqliteAuditStore::CopyOnce(uint64_t generation,
                                                    int64_t from,
                                                    int64_t limit) {
+  int max_records = options_.max_copy_batch;
+  {
+    absl::MutexLock lock(&mu_);
+    if (appends_held_) max_records = std::max(max_records, kHeldCopyBatch);
+  }
   std::vector<AuditRecord> records;
-  absl::StatusOr<int64_t> to =
-      spool_->Read(from, limit, options_.max_copy_batch, &records);
+  absl::StatusOr<int64_t> to = spool_->Read(from, limit, max_records, &records);
   if (!to.ok()) return to.status();
   std::vector<const AuditRecord*> rows;
   rows.reserve(records.size());
@@ -808,8 +820,12 @@ absl::StatusOr<int64_t> SqliteAuditStore::CopyOnce(uint64_t generation,
   }
   absl::MutexLock lock(&mu_);
   if (generation_ == generation) copied_to_ = *to;
+  if (spool_end_ - copied_to_ <= options_.max_copy_lag_bytes / 2) {
+    appends_held_ = false;
+  }
   copied_ += static_cast<int64_t>(records.size());
   duplicates_skipped_ += static_cast<int64_t>(skipped.size());
+  ++copy_transactions_;
   return *to;
 }
 
@@ -982,6 +998,11 @@ int64_t SqliteAuditStore::copied() const {
 int64_t SqliteAuditStore::duplicates_skipped() const {
   absl::MutexLock lock(&mu_);
   return duplicates_skipped_;
+}
+
+int64_t SqliteAuditStore::copy_transactions() const {
+  absl::MutexLock lock(&mu_);
+  return copy_transactions_;
 }
 
 }  // namespace hakam

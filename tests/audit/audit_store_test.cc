@@ -1210,6 +1210,55 @@ TEST(SqliteAuditStoreSpoolTest, FailingCopiesFailAppendsPastTheLag) {
   EXPECT_TRUE(changes[1].ok());
 }
 
+// Copies take max_copy_batch decisions a transaction, but once appends
+// have found the copy max_copy_lag_bytes behind, many more, until it is
+// back within half that lag.
+TEST(SqliteAuditStoreSpoolTest, CopiesMoreATransactionOnceAppendsWaited) {
+  testing::FaultVfs::Install();
+  const std::string path = TempDb("spool-held.db");
+  SqliteAuditStoreOptions o = SpoolOptions(path);
+  o.copy_delay = absl::ZeroDuration();
+  o.max_copy_batch = 2;
+  o.max_copy_lag_bytes = 16 << 10;
+  auto store = SqliteAuditStore::Open(o);
+  ASSERT_TRUE(store.ok());
+  // Not held: two a transaction, at most.
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE((*store)->AppendAndWait(Record(i)).ok());
+  }
+  ASSERT_TRUE((*store)->Flush().ok());
+  EXPECT_EQ((*store)->copied(), 10);
+  EXPECT_GE((*store)->copy_transactions(), 5);
+  // Copies fail until appends past the lag are refused.
+  int answered_ok = 0;
+  int64_t before = 0;
+  {
+    testing::FaultVfs::Scoped fault(testing::FaultVfs::kDiskFull,
+                                    testing::FaultVfs::kDatabaseOnly);
+    for (int i = 10; i < 2000; ++i) {
+      if (!(*store)->AppendAndWait(Record(i)).ok()) break;
+      ++answered_ok;
+    }
+    before = (*store)->copy_transactions();  // none succeeds meanwhile
+  }
+  // Enough for many transactions of two, fewer than one large one holds.
+  ASSERT_GT(answered_ok, 40);
+  ASSERT_LT(answered_ok, 500);
+  (void)(*store)->Flush();  // may report the refused append
+  const absl::Status flushed = (*store)->Flush();
+  ASSERT_TRUE(flushed.ok()) << flushed;
+  EXPECT_EQ((*store)->copied(), 10 + answered_ok);
+  // Caught up in a few transactions, not answered_ok / 2.
+  EXPECT_LE((*store)->copy_transactions() - before, 3);
+  // Back within the lag, two a transaction again.
+  const int64_t caught_up = (*store)->copy_transactions();
+  for (int i = 3000; i < 3010; ++i) {
+    ASSERT_TRUE((*store)->AppendAndWait(Record(i)).ok());
+  }
+  ASSERT_TRUE((*store)->Flush().ok());
+  EXPECT_GE((*store)->copy_transactions() - caught_up, 5);
+}
+
 TEST(SqliteAuditStoreTest, UnopenablePathIsAClearError) {
   SqliteAuditStoreOptions o;
   o.path = "/proc/hakam/cannot/audit.db";
